@@ -1,0 +1,89 @@
+import { GraphQLError } from 'graphql';
+
+/** Failures of the request itself: top-level GraphQL errors, never `userErrors`. */
+export enum RequestErrorCode {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+}
+
+/** Rules a well-formed request would break; reported as `userErrors` or SCIM error bodies. */
+export enum UserErrorCode {
+  SSO_REQUIRED = 'SSO_REQUIRED',
+  MODE_FORBIDS_ACTION = 'MODE_FORBIDS_ACTION',
+  MANAGED_BY_IDP = 'MANAGED_BY_IDP',
+  ALREADY_EXISTS = 'ALREADY_EXISTS',
+  NOT_FOUND = 'NOT_FOUND',
+  USER_HAS_ACCESS = 'USER_HAS_ACCESS',
+  SSO_MANAGED = 'SSO_MANAGED',
+  LAST_ADMIN = 'LAST_ADMIN',
+  CANNOT_TARGET_SELF = 'CANNOT_TARGET_SELF',
+  INVALID_STATE = 'INVALID_STATE',
+  INVALID_NAME = 'INVALID_NAME',
+}
+
+export type ErrorCode = RequestErrorCode | UserErrorCode;
+export const ErrorCode = { ...RequestErrorCode, ...UserErrorCode };
+
+export const isRequestError = (code: ErrorCode): code is RequestErrorCode =>
+  Object.values(RequestErrorCode).includes(code as RequestErrorCode);
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+};
+
+/** A failure that is the caller's to fix; its message says what was expected and how to fix it. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string[],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  static unauthenticated(reason: string): DomainError {
+    return new DomainError(ErrorCode.UNAUTHENTICATED, reason);
+  }
+
+  static forbidden(action: string, requirement: string): DomainError {
+    return new DomainError(
+      ErrorCode.FORBIDDEN,
+      `You may not ${action}: it requires ${requirement}.`,
+    );
+  }
+
+  static badInput(field: string, message: string): DomainError {
+    return new DomainError(ErrorCode.BAD_USER_INPUT, message, [field]);
+  }
+
+  static notFound(kind: string, id: string, field?: string): DomainError {
+    return new DomainError(
+      ErrorCode.NOT_FOUND,
+      `No ${kind} with id "${id}" exists in this tenant.`,
+      field ? [field] : undefined,
+    );
+  }
+
+  static alreadyExists(kind: string, key: string, value: string): DomainError {
+    return new DomainError(
+      ErrorCode.ALREADY_EXISTS,
+      `A ${kind} with ${key} "${value}" already exists; choose another ${key}.`,
+      [key],
+    );
+  }
+
+  /** The same error as a top-level GraphQL error. */
+  toGraphQL(): GraphQLError {
+    const status = HTTP_STATUS[this.code];
+
+    return new GraphQLError(this.message, {
+      extensions: {
+        code: this.code,
+        ...(this.field ? { field: this.field } : {}),
+        ...(status ? { http: { status } } : {}),
+      },
+    });
+  }
+}

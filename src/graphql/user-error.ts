@@ -1,0 +1,40 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { DomainError, isRequestError, UserErrorCode } from '../common/errors';
+
+registerEnumType(UserErrorCode, { name: 'UserErrorCode' });
+
+@ObjectType({ description: 'A rule the mutation would have broken; nothing was changed.' })
+export class UserError {
+  @Field(() => UserErrorCode)
+  code!: UserErrorCode;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => [String], { nullable: true, description: 'Path to the input field at fault.' })
+  field?: string[] | null;
+}
+
+export interface MutationPayload {
+  userErrors: UserError[];
+}
+
+/**
+ * Runs a mutation and reports rule violations as `userErrors`, leaving the payload's other
+ * fields empty. The services run each mutation in one transaction, so when this reports an
+ * error nothing was written.
+ */
+export async function asPayload<T extends object>(
+  run: () => Promise<T>,
+): Promise<Partial<T> & MutationPayload> {
+  try {
+    return { ...(await run()), userErrors: [] };
+  } catch (error) {
+    if (error instanceof DomainError && !isRequestError(error.code)) {
+      const userError = { code: error.code, message: error.message, field: error.field ?? null };
+
+      return { userErrors: [userError] } as Partial<T> & MutationPayload;
+    }
+    throw error;
+  }
+}

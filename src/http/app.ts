@@ -1,0 +1,103 @@
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type Express, type Request } from 'express';
+import type { Logger } from 'pino';
+import { AccessTokenService } from '../auth/access-token.service';
+import { DomainError } from '../common/errors';
+import { createContext, type GraphQLContext } from '../graphql/context';
+import { createErrorFormatter } from '../graphql/format-error';
+import { createSchema } from '../graphql/schema';
+import { requestId } from './request-id';
+
+export interface AppDeps {
+  orm: MikroORM;
+  log: Logger;
+  httpServer: Server;
+}
+
+export interface App {
+  express: Express;
+  apollo: ApolloServer<GraphQLContext>;
+}
+
+const READY_TIMEOUT_MS = 2_000;
+
+export async function createApp({ orm, log, httpServer }: AppDeps): Promise<App> {
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await createSchema(),
+    formatError: createErrorFormatter(log),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestId);
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const path = req.originalUrl.split('?')[0];
+      log.info({ method: req.method, path, status: res.statusCode, ms }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await withTimeout(orm.em.fork().getConnection().execute('select 1'), READY_TIMEOUT_MS);
+      res.json({ status: 'ready' });
+    } catch (error) {
+      log.warn({ err: error }, 'database not reachable');
+      res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const em = orm.em.fork();
+        const actor = await authenticate(req, em);
+
+        return createContext(em, actor, res.locals.requestId);
+      },
+    }),
+  );
+
+  return { express: app, apollo };
+}
+
+/** A request without a token is anonymous; one with a bad token is refused outright. */
+async function authenticate(req: Request, em: ReturnType<MikroORM['em']['fork']>) {
+  const header = req.header('authorization');
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) {
+    throw DomainError.unauthenticated(
+      'The Authorization header must be "Bearer <access token>".',
+    ).toGraphQL();
+  }
+  try {
+    return await new AccessTokenService(em).authenticate(match[1]);
+  } catch (error) {
+    throw error instanceof DomainError ? error.toGraphQL() : error;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

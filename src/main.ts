@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { migrate, openOrm } from './db/orm';
+import { startHttpServer } from './http/server';
+import { createLogger } from './logger';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(config);
+  const orm = await openOrm({ url: database.url, poolMax: database.embedded ? 1 : 10 });
+  const applied = await migrate(orm);
+  if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
+
+  const server = await startHttpServer(orm, log, config.port);
+  log.info(
+    { url: server.url, embeddedDatabase: database.embedded, publicUrl: config.publicUrl },
+    'gateway listening',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await server.close();
+    await orm.close();
+    await database.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`failed to start: ${error instanceof Error ? error.stack : error}\n`);
+  }
+  process.exit(1);
+});
