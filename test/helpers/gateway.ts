@@ -1,0 +1,114 @@
+import { Writable } from 'node:stream';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { type DocumentNode, print } from 'graphql';
+import { migrate, openOrm } from '../../src/db/orm';
+import { type RunningServer, startHttpServer } from '../../src/http/server';
+import { createLogger } from '../../src/logger';
+import { createServices } from '../../src/services';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface GraphQLResponse<T> {
+  status: number;
+  headers: Headers;
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface TenantFixture {
+  tenantId: string;
+  slug: string;
+  adminId: string;
+  adminToken: string;
+}
+
+/** A real gateway on loopback, over its own database, with helpers to call it. */
+export class TestGateway {
+  private constructor(
+    /** Every log line the gateway wrote, for assertions about what logs contain. */
+    readonly logLines: string[],
+    readonly orm: MikroORM,
+    private readonly server: RunningServer,
+    private readonly database: TestDatabase,
+  ) {}
+
+  static async start(): Promise<TestGateway> {
+    const database = await createTestDatabase();
+    const orm = await openOrm({ url: database.url, poolMax: process.env.DATABASE_URL ? 10 : 1 });
+    await migrate(orm);
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const server = await startHttpServer(orm, createLogger('info', sink), 0, '127.0.0.1');
+
+    return new TestGateway(lines, orm, server, database);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  async stop(): Promise<void> {
+    await this.server.close(1_000);
+    await this.orm.close();
+    await this.database.drop();
+  }
+
+  /** Creates a tenant and its first admin exactly as the CLI does. */
+  async bootstrap(slug: string, adminEmail = `admin@${slug}.test`): Promise<TenantFixture> {
+    const result = await createServices(this.orm.em.fork()).tenants.bootstrap({
+      slug,
+      name: `Tenant ${slug}`,
+      adminEmail,
+    });
+
+    return {
+      tenantId: result.tenant.id,
+      slug,
+      adminId: result.admin.id,
+      adminToken: result.token,
+    };
+  }
+
+  async graphql<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables> | DocumentNode | string,
+    variables?: TVariables,
+    token?: string,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<TData>> {
+    const query = typeof document === 'string' ? document : print(document);
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status' | 'headers'>;
+
+    return { status: response.status, headers: response.headers, ...body };
+  }
+
+  /** Counts the SQL statements the gateway runs while `action` is in progress. */
+  async countStatements(action: () => Promise<unknown>): Promise<number> {
+    const knex = this.orm.em.getConnection().getKnex();
+    let count = 0;
+    const listener = () => {
+      count += 1;
+    };
+    knex.on('query', listener);
+    try {
+      await action();
+    } finally {
+      knex.off('query', listener);
+    }
+
+    return count;
+  }
+}

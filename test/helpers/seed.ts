@@ -1,0 +1,80 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AccessTokenService } from '../../src/auth/access-token.service';
+import { Resource, ResourceKind } from '../../src/resource/resource.entity';
+import {
+  ResourceCollaborator,
+  ResourceRole,
+} from '../../src/resource/resource-collaborator.entity';
+import { Team } from '../../src/team/team.entity';
+import { TeamMembership } from '../../src/team/team-membership.entity';
+import { Tenant } from '../../src/tenant/tenant.entity';
+import { TenantRole, User, UserSource, UserStatus } from '../../src/user/user.entity';
+
+/** Writes fixtures straight through the ORM, for read tests that need no mutation API. */
+export class Seeder {
+  constructor(private readonly em: EntityManager) {}
+
+  tenant(id: string): Promise<Tenant> {
+    return this.em.findOneOrFail(Tenant, { id });
+  }
+
+  async user(
+    tenantId: string,
+    email: string,
+    fields: Partial<Pick<User, 'displayName' | 'role' | 'status'>> = {},
+  ): Promise<User> {
+    const user = this.em.create(User, {
+      tenant: await this.tenant(tenantId),
+      email,
+      role: TenantRole.MEMBER,
+      status: UserStatus.ACTIVE,
+      source: UserSource.INVITE,
+      ...fields,
+    });
+    await this.em.flush();
+
+    return user;
+  }
+
+  async team(tenantId: string, name: string, members: User[] = [], managers: User[] = []) {
+    const tenant = await this.tenant(tenantId);
+    const team = this.em.create(Team, { tenant, name });
+    for (const user of members) {
+      this.em.create(TeamMembership, { tenant, team, user, isManager: managers.includes(user) });
+    }
+    await this.em.flush();
+
+    return team;
+  }
+
+  async resource(tenantId: string, name: string, creator: User, teams: Team[] = []) {
+    const tenant = await this.tenant(tenantId);
+    const resource = this.em.create(Resource, {
+      tenant,
+      name,
+      kind: ResourceKind.WORKSPACE,
+      createdBy: creator,
+      createdByEmail: creator.email,
+    });
+    this.em.create(ResourceCollaborator, {
+      tenant,
+      resource,
+      user: creator,
+      role: ResourceRole.ADMIN,
+    });
+    for (const team of teams) {
+      this.em.create(ResourceCollaborator, { tenant, resource, team, role: ResourceRole.VIEWER });
+    }
+    await this.em.flush();
+
+    return resource;
+  }
+
+  async token(user: User, expiresAt?: Date): Promise<string> {
+    const tenant = await this.tenant(user.tenant.id);
+    const { token } = new AccessTokenService(this.em).issue(tenant, user, 'test', expiresAt);
+    await this.em.flush();
+
+    return token;
+  }
+}
