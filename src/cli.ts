@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError } from './common/errors';
+import { DomainError, RequestErrorCode } from './common/errors';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrate, openOrm } from './db/orm';
@@ -76,8 +76,68 @@ const commands: Record<string, (em: EntityManager, options: Options) => Promise<
   },
 };
 
-async function run(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+/** Runs one CLI command; exit code 0 done, 1 refused by a rule, 2 bad usage, input or config. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`error: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof DomainError) {
+      io.stderr(`error: ${error.message}\n`);
+      return error.code === RequestErrorCode.BAD_USER_INPUT ? 2 : 1;
+    }
+    io.stderr(`error: ${error instanceof Error ? error.stack : error}\n`);
+    return 1;
+  }
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(argv);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { positionals, values } = parsed;
+  const command = commands[positionals[0] ?? ''];
+  if (values.help || !command || positionals.length !== 1) {
+    io.stderr(USAGE);
+
+    return values.help ? 0 : 2;
+  }
+
+  const config = loadConfig(io.env);
+  const database = await openDatabase(config);
+  const orm = await openOrm({ url: database.url, poolMax: 1 });
+  try {
+    await migrate(orm);
+    const output = await command(orm.em.fork(), values as Options);
+    if (output) io.stdout(`${JSON.stringify(output)}\n`);
+
+    return 0;
+  } finally {
+    await orm.close();
+    await database.stop();
+  }
+}
+
+function parseCliArgs(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -89,39 +149,8 @@ async function run(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const command = commands[positionals[0] ?? ''];
-  if (values.help || !command || positionals.length !== 1) {
-    process.stderr.write(USAGE);
-
-    return values.help ? 0 : 2;
-  }
-
-  const config = loadConfig();
-  const database = await openDatabase(config);
-  const orm = await openOrm({ url: database.url, poolMax: 1 });
-  try {
-    await migrate(orm);
-    const output = await command(orm.em.fork(), values as Options);
-    if (output) process.stdout.write(`${JSON.stringify(output)}\n`);
-
-    return 0;
-  } finally {
-    await orm.close();
-    await database.stop();
-  }
 }
 
-run(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`error: ${error.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    if (error instanceof DomainError || (error instanceof TypeError && 'code' in error)) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`error: ${error instanceof Error ? error.stack : error}\n`);
-    process.exit(1);
-  });
+if (require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

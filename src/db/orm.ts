@@ -8,12 +8,15 @@ export interface OrmOptions {
   /** The embedded database serves one connection at a time. */
   poolMax?: number;
   debug?: boolean;
+  /** Open lazily, on the first query, instead of at start. */
+  lazy?: boolean;
 }
 
-export function ormConfig({ url, poolMax = 10, debug = false }: OrmOptions): Options {
+export function ormConfig({ url, poolMax = 10, debug = false, lazy = false }: OrmOptions): Options {
   return defineConfig({
     driver: PostgreSqlDriver,
     clientUrl: url,
+    connect: !lazy,
     entities,
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true },

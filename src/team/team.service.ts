@@ -62,14 +62,14 @@ export class TeamService {
          select tm.team_id, tm.user_id,
                 row_number() over (partition by tm.team_id order by tm.user_id) as position
          from "team_membership" tm
-         where tm.tenant_id = ? and tm.team_id = any(?::uuid[]) and tm.user_id > ?::uuid
+         where tm.tenant_id = ? and tm.team_id in (${placeholders(teamIds)}) and tm.user_id > ?
        ) m
        join "app_user" u on u.id = m.user_id and u.tenant_id = ?
        where m.position <= ?
        order by m.team_id, u.id`,
       [
         tenantId,
-        teamIds,
+        ...teamIds,
         page.afterId ?? '00000000-0000-0000-0000-000000000000',
         tenantId,
         page.first + 1,
@@ -90,10 +90,12 @@ export class TeamService {
       .getConnection()
       .execute(
         'select team_id, count(*) as count from "team_membership" ' +
-          'where tenant_id = ? and team_id = any(?::uuid[]) group by team_id',
-        [tenantId, teamIds],
+          `where tenant_id = ? and team_id in (${placeholders(teamIds)}) group by team_id`,
+        [tenantId, ...teamIds],
       );
 
     return new Map(rows.map((row) => [row.team_id, Number(row.count)]));
   }
 }
+
+const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(', ');

@@ -5,7 +5,7 @@ import {
 } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
 import { normalizeEmail } from '../common/email';
-import { DomainError } from '../common/errors';
+import { DomainError, UserErrorCode } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { type Page, type PageRequest, toPage } from '../graphql/pagination';
 import type { Tenant } from '../tenant/tenant.entity';
@@ -103,9 +103,10 @@ export class UserService {
     const email = normalizeEmail(emailInput);
     const user = await this.em.findOne(User, { tenant, email });
     if (!user || user.status !== UserStatus.ACTIVE) {
-      throw DomainError.badInput(
-        'email',
+      throw new DomainError(
+        UserErrorCode.NOT_FOUND,
         `No ACTIVE user with email "${email}" exists in tenant "${tenant.slug}".`,
+        ['email'],
       );
     }
 
