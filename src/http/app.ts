@@ -30,6 +30,8 @@ export async function createApp({ orm, log, httpServer }: AppDeps): Promise<App>
     schema: await createSchema(),
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown: it stops HTTP first, then the ORM and the database, in order.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();
