@@ -34,9 +34,7 @@ describe('migrations', () => {
       .fork()
       .getConnection()
       .execute(`select table_name from information_schema.tables where table_schema = 'public'`);
-    expect(tables.map((row) => row.table_name)).toEqual([
-      'mikro_orm_migrations',
-    ]);
+    expect(tables.map((row) => row.table_name)).toEqual(['mikro_orm_migrations']);
 
     await migrate(orm);
     expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
