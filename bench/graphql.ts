@@ -7,6 +7,8 @@
 // and BENCH_CONNECTIONS (default 10) tune each run.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { availableParallelism } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import autocannon from 'autocannon';
@@ -100,6 +102,8 @@ async function main(): Promise<void> {
     console.log(`seeded ${USERS} users in ${TEAMS} teams in ${seconds.toFixed(1)} s`);
 
     const server = await startHttpServer(orm, createLogger('warn'), 0, '127.0.0.1');
+    const profile = await startProfile(process.env.BENCH_PROFILE);
+    cleanup.unshift(() => profile.stop());
     cleanup.unshift(() => server.close(1_000));
     const target = { url: `${server.url}/graphql`, token };
     const rows: Row[] = [];
@@ -123,6 +127,31 @@ async function main(): Promise<void> {
   } finally {
     for (const close of cleanup) await close();
   }
+}
+
+/**
+ * With BENCH_PROFILE set to a file name, records a CPU profile of the load runs alone (not the
+ * seeding) for Chrome DevTools or any .cpuprofile viewer.
+ */
+async function startProfile(file: string | undefined): Promise<{ stop(): Promise<void> }> {
+  if (!file) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile written to ${file}`);
+    },
+  };
 }
 
 function positiveIntFromEnv(name: string, fallback: number): number {

@@ -80,6 +80,23 @@ describe('users connection', () => {
     });
   });
 
+  it('returns scalar fields with their types, timestamps as ISO date-times', async () => {
+    const response = await gateway.graphql(
+      UsersDocument,
+      { filter: { search: 'user1' } },
+      acme.adminToken,
+    );
+
+    expect(response.data?.users.edges[0].node).toEqual({
+      id: members[0].id,
+      email: 'user1@acme.test',
+      displayName: 'Person 1',
+      role: 'ADMIN',
+      status: 'ACTIVE',
+      createdAt: members[0].createdAt.toISOString(),
+    });
+  });
+
   it('uses opaque cursors that do not expose the id', async () => {
     const response = await gateway.graphql(UsersDocument, { first: 1 }, acme.adminToken);
     const edge = response.data!.users.edges[0];

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -32,7 +33,11 @@ export async function createApp({ orm, log, httpServer }: AppDeps): Promise<App>
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown: it stops HTTP first, then the ORM and the database, in order.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No response is cacheable by an HTTP cache, and the plugin would wrap every field.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
   });
   await apollo.start();
 

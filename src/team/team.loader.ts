@@ -2,8 +2,7 @@ import DataLoader from 'dataloader';
 import { groupBy } from '../common/group-by';
 import type { PageRequest } from '../graphql/pagination';
 import type { User } from '../user/user.entity';
-import type { TeamService } from './team.service';
-import type { TeamMembership } from './team-membership.entity';
+import type { MembershipView, TeamService } from './team.service';
 
 export interface MembersKey extends PageRequest {
   teamId: string;
@@ -11,7 +10,7 @@ export interface MembersKey extends PageRequest {
 
 export function createTeamLoaders(teams: TeamService, tenantId: () => string) {
   return {
-    membershipsByUser: new DataLoader<string, TeamMembership[]>(async (userIds) => {
+    membershipsByUser: new DataLoader<string, MembershipView[]>(async (userIds) => {
       const grouped = await teams.membershipsOfUsers(tenantId(), userIds);
 
       return userIds.map((id) => grouped.get(id) ?? []);

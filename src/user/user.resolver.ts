@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { type GraphQLContext, requireActor } from '../graphql/context';
 import { PageArgs, pageRequest } from '../graphql/pagination';
+import type { MembershipView } from '../team/team.service';
 import { TeamMembership } from '../team/team-membership.entity';
 import { User } from './user.entity';
 import { UserConnection, UserFilter } from './user.types';
@@ -36,7 +37,7 @@ export class UserResolver {
   }
 
   @FieldResolver(() => [TeamMembership])
-  teams(@Root() user: User, @Ctx() ctx: GraphQLContext): Promise<TeamMembership[]> {
+  teams(@Root() user: User, @Ctx() ctx: GraphQLContext): Promise<MembershipView[]> {
     return ctx.loaders.membershipsByUser.load(user.id);
   }
 }

@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor';
 import { normalizeEmail } from '../common/email';
 import { DomainError, UserErrorCode } from '../common/errors';
 import { isUuid } from '../common/ids';
+import { readRows } from '../db/read-model';
 import { type Page, type PageRequest, toPage } from '../graphql/pagination';
 import type { Tenant } from '../tenant/tenant.entity';
 import { TenantRole, User, UserSource, UserStatus } from './user.entity';
@@ -49,7 +50,7 @@ export class UserService {
       .orderBy({ id: 'asc' })
       .limit(page.first + 1);
     if (page.afterId) query.andWhere({ id: { $gt: page.afterId } });
-    const rows = await query.getResultList();
+    const rows = readRows(this.em, User, await query.execute('all', false));
 
     return toPage(rows, page.first, () => filtered().getCount());
   }
