@@ -19,6 +19,7 @@ import { migrate, openOrm } from '../src/db/orm';
 import { encodeCursor } from '../src/graphql/pagination';
 import { startHttpServer } from '../src/http/server';
 import { createLogger } from '../src/logger';
+import { createRuntime, type Runtime } from '../src/runtime';
 import { createServices } from '../src/services';
 
 const USERS = 100_000;
@@ -97,11 +98,16 @@ async function main(): Promise<void> {
     const counter = new StatementCounter(orm);
 
     const started = performance.now();
-    const { tenantId, token } = await seed(orm);
+    const runtime = createRuntime(
+      { publicUrl: 'http://bench.test', invitationTtlHours: 1 },
+      randomBytes(32).toString('hex'),
+    );
+    const { tenantId, token } = await seed(orm, runtime);
     const seconds = (performance.now() - started) / 1000;
     console.log(`seeded ${USERS} users in ${TEAMS} teams in ${seconds.toFixed(1)} s`);
 
-    const server = await startHttpServer(orm, createLogger('warn'), 0, '127.0.0.1');
+    const log = createLogger('warn');
+    const server = await startHttpServer({ orm, log, runtime, port: 0, host: '127.0.0.1' });
     const profile = await startProfile(process.env.BENCH_PROFILE);
     cleanup.unshift(() => profile.stop());
     cleanup.unshift(() => server.close(1_000));
@@ -216,8 +222,8 @@ async function onServer<T>(url: string, action: (client: Client) => Promise<T>):
  * User `n` has the email `user<n>@bench.test`; ids are UUIDv7 made here in creation order,
  * because pagination orders by id.
  */
-async function seed(orm: MikroORM): Promise<{ tenantId: string; token: string }> {
-  const { tenant, token } = await createServices(orm.em.fork()).tenants.bootstrap({
+async function seed(orm: MikroORM, runtime: Runtime): Promise<{ tenantId: string; token: string }> {
+  const { tenant, token } = await createServices(orm.em.fork(), runtime).tenants.bootstrap({
     slug: 'bench',
     name: 'Bench',
     adminEmail: 'admin@bench.test',

@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, RequestErrorCode } from './common/errors';
+import { resolveSecretKey } from './common/secret-key';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrate, openOrm } from './db/orm';
+import { createRuntime, type Runtime } from './runtime';
 import { createServices } from './services';
 import { TenantRole } from './user/user.entity';
 
@@ -31,11 +33,13 @@ function required(options: Options, name: string): string {
   return value;
 }
 
-const commands: Record<string, (em: EntityManager, options: Options) => Promise<object | null>> = {
+type Command = (em: EntityManager, options: Options, runtime: Runtime) => Promise<object | null>;
+
+const commands: Record<string, Command> = {
   migrate: async () => null,
 
-  async bootstrap(em, options) {
-    const result = await createServices(em).tenants.bootstrap({
+  async bootstrap(em, options, runtime) {
+    const result = await createServices(em, runtime).tenants.bootstrap({
       slug: required(options, 'tenant'),
       name: required(options, 'name'),
       adminEmail: required(options, 'admin-email'),
@@ -49,12 +53,16 @@ const commands: Record<string, (em: EntityManager, options: Options) => Promise<
     };
   },
 
-  async 'create-token'(em, options) {
-    const services = createServices(em);
+  async 'create-token'(em, options, runtime) {
+    const services = createServices(em, runtime);
     const tenant = await services.tenants.findBySlug(required(options, 'tenant'));
     const user = await services.users.findActiveByEmail(tenant, required(options, 'email'));
     const { token } = await em.transactional(async (tx) => {
-      const created = createServices(tx).accessTokens.issue(tenant, user, options.name ?? 'cli');
+      const created = createServices(tx, runtime).accessTokens.issue(
+        tenant,
+        user,
+        options.name ?? 'cli',
+      );
       await tx.flush();
 
       return created;
@@ -63,12 +71,12 @@ const commands: Record<string, (em: EntityManager, options: Options) => Promise<
     return { token };
   },
 
-  async 'create-user'(em, options) {
+  async 'create-user'(em, options, runtime) {
     const role = required(options, 'role').toUpperCase();
     if (role !== TenantRole.ADMIN && role !== TenantRole.MEMBER) {
       throw new UsageError(`--role must be ADMIN or MEMBER; received "${options.role}"`);
     }
-    const services = createServices(em);
+    const services = createServices(em, runtime);
     const tenant = await services.tenants.findBySlug(required(options, 'tenant'));
     const user = await services.users.createActive(tenant, required(options, 'email'), role);
 
@@ -126,7 +134,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const orm = await openOrm({ url: database.url, poolMax: 1 });
   try {
     await migrate(orm);
-    const output = await command(orm.em.fork(), values as Options);
+    const runtime = createRuntime(config, resolveSecretKey(config));
+    const output = await command(orm.em.fork(), values as Options, runtime);
     if (output) io.stdout(`${JSON.stringify(output)}\n`);
 
     return 0;

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { resolveSecretKey } from './common/secret-key';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrate, openOrm } from './db/orm';
 import { startHttpServer } from './http/server';
 import { createLogger } from './logger';
+import { createRuntime } from './runtime';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,7 +15,8 @@ async function main(): Promise<void> {
   const applied = await migrate(orm);
   if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
 
-  const server = await startHttpServer(orm, log, config.port);
+  const runtime = createRuntime(config, resolveSecretKey(config));
+  const server = await startHttpServer({ orm, log, runtime, port: config.port });
   log.info(
     { url: server.url, embeddedDatabase: database.embedded, publicUrl: config.publicUrl },
     'gateway listening',

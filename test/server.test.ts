@@ -4,7 +4,7 @@ import { openOrm } from '../src/db/orm';
 import { type RunningServer, startHttpServer } from '../src/http/server';
 import { createLogger } from '../src/logger';
 import { ViewerDocument } from './generated/graphql';
-import { type TenantFixture, TestGateway } from './helpers/gateway';
+import { type TenantFixture, TestGateway, testRuntime } from './helpers/gateway';
 
 let gateway: TestGateway;
 let acme: TenantFixture;
@@ -74,7 +74,9 @@ describe('with the database unreachable', () => {
         done();
       },
     });
-    server = await startHttpServer(orm, createLogger('info', sink), 0, '127.0.0.1');
+    const log = createLogger('info', sink);
+    const runtime = testRuntime();
+    server = await startHttpServer({ orm, log, runtime, port: 0, host: '127.0.0.1' });
   });
 
   afterAll(async () => {

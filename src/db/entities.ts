@@ -1,6 +1,12 @@
+import { AuditEvent } from '../audit/audit-event.entity';
 import { AccessToken } from '../auth/access-token.entity';
+import { PasswordReset } from '../auth/password-reset.entity';
+import { Invitation } from '../invitation/invitation.entity';
+import { MailMessage } from '../mail/mail-message.entity';
 import { Resource } from '../resource/resource.entity';
 import { ResourceCollaborator } from '../resource/resource-collaborator.entity';
+import { ScimToken } from '../scim/scim-token.entity';
+import { SsoConnection } from '../sso/sso-connection.entity';
 import { Team } from '../team/team.entity';
 import { TeamMembership } from '../team/team-membership.entity';
 import { Tenant } from '../tenant/tenant.entity';
@@ -14,4 +20,10 @@ export const entities = [
   Resource,
   ResourceCollaborator,
   AccessToken,
+  SsoConnection,
+  ScimToken,
+  Invitation,
+  PasswordReset,
+  MailMessage,
+  AuditEvent,
 ];

@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestMeta } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { DomainError } from '../common/errors';
 import { createResourceLoaders } from '../resource/resource.loader';
+import type { Runtime } from '../runtime';
 import { createServices, type Services } from '../services';
 import { createTeamLoaders } from '../team/team.loader';
 import { createUserLoaders } from '../user/user.loader';
@@ -27,10 +29,12 @@ function createLoaders(em: EntityManager, services: Services, tenantId: () => st
 
 export function createContext(
   em: EntityManager,
+  runtime: Runtime,
   actor: Actor | null,
-  requestId: string,
+  meta: RequestMeta & { requestId: string },
 ): GraphQLContext {
-  const services = createServices(em);
+  const services = createServices(em, runtime, meta);
+  const requestId = meta.requestId;
   const tenantId = () => requireActor({ actor }).tenantId;
 
   return { requestId, actor, em, services, loaders: createLoaders(em, services, tenantId) };

@@ -11,11 +11,13 @@ import { DomainError } from '../common/errors';
 import { createContext, type GraphQLContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/format-error';
 import { createSchema } from '../graphql/schema';
+import type { Runtime } from '../runtime';
 import { requestId } from './request-id';
 
 export interface AppDeps {
   orm: MikroORM;
   log: Logger;
+  runtime: Runtime;
   httpServer: Server;
 }
 
@@ -26,7 +28,7 @@ export interface App {
 
 const READY_TIMEOUT_MS = 2_000;
 
-export async function createApp({ orm, log, httpServer }: AppDeps): Promise<App> {
+export async function createApp({ orm, log, runtime, httpServer }: AppDeps): Promise<App> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await createSchema(),
     formatError: createErrorFormatter(log),
@@ -75,7 +77,11 @@ export async function createApp({ orm, log, httpServer }: AppDeps): Promise<App>
         const em = orm.em.fork();
         const actor = await authenticate(req, em);
 
-        return createContext(em, actor, res.locals.requestId);
+        return createContext(em, runtime, actor, {
+          requestId: res.locals.requestId,
+          ip: req.ip ?? null,
+          userAgent: req.header('user-agent') ?? null,
+        });
       },
     }),
   );

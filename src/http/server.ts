@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { Runtime } from '../runtime';
 import { createApp } from './app';
 
 export interface RunningServer {
@@ -10,14 +11,23 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startHttpServer(
-  orm: MikroORM,
-  log: Logger,
-  port: number,
+export interface ServerOptions {
+  orm: MikroORM;
+  log: Logger;
+  runtime: Runtime;
+  port: number;
+  host?: string;
+}
+
+export async function startHttpServer({
+  orm,
+  log,
+  runtime,
+  port,
   host = '0.0.0.0',
-): Promise<RunningServer> {
+}: ServerOptions): Promise<RunningServer> {
   const httpServer = createServer();
-  const app = await createApp({ orm, log, httpServer });
+  const app = await createApp({ orm, log, runtime, httpServer });
   httpServer.on('request', app.express);
   await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
   const address = httpServer.address() as AddressInfo;

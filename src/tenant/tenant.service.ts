@@ -1,7 +1,9 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { SYSTEM_ACTOR } from '../audit/audit-log';
 import { AccessTokenService } from '../auth/access-token.service';
 import { normalizeEmail } from '../common/email';
 import { DomainError, ErrorCode } from '../common/errors';
+import type { ServiceDeps } from '../services';
 import { TenantRole, User, UserSource, UserStatus } from '../user/user.entity';
 import { TENANT_SLUG, Tenant } from './tenant.entity';
 
@@ -18,7 +20,11 @@ export interface BootstrapResult {
 }
 
 export class TenantService {
-  constructor(private readonly em: EntityManager) {}
+  private readonly em: EntityManager;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.em = deps.em;
+  }
 
   get(tenantId: string): Promise<Tenant> {
     return this.em.findOneOrFail(Tenant, { id: tenantId });
@@ -65,6 +71,10 @@ export class TenantService {
           source: UserSource.BOOTSTRAP,
         });
         const { token } = new AccessTokenService(em).issue(tenant, admin, 'bootstrap');
+        this.deps.audit.record(em, tenant, SYSTEM_ACTOR, 'tenant.bootstrapped', [
+          { type: 'tenant', id: tenant.id, display: tenant.slug },
+          { type: 'user', id: admin.id, display: admin.email },
+        ]);
         await em.flush();
 
         return { tenant, admin, token };

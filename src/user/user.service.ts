@@ -3,12 +3,14 @@ import {
   type QueryBuilder,
   UniqueConstraintViolationException,
 } from '@mikro-orm/postgresql';
+import { SYSTEM_ACTOR } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { normalizeEmail } from '../common/email';
 import { DomainError, UserErrorCode } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { readRows } from '../db/read-model';
 import { type Page, type PageRequest, toPage } from '../graphql/pagination';
+import type { ServiceDeps } from '../services';
 import type { Tenant } from '../tenant/tenant.entity';
 import { TenantRole, User, UserSource, UserStatus } from './user.entity';
 
@@ -23,7 +25,11 @@ export interface UserListFilter {
 const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class UserService {
-  constructor(private readonly em: EntityManager) {}
+  private readonly em: EntityManager;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.em = deps.em;
+  }
 
   /** A user of the caller's tenant, or null: another tenant's id behaves like an unknown id. */
   async get(tenantId: string, id: string): Promise<User | null> {
@@ -90,6 +96,9 @@ export class UserService {
           status: UserStatus.ACTIVE,
           source: UserSource.BOOTSTRAP,
         });
+        this.deps.audit.record(em, tenant, SYSTEM_ACTOR, 'user.created', [
+          { type: 'user', id: user.id, display: user.email },
+        ]);
         await em.flush();
 
         return user;

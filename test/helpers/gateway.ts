@@ -5,6 +5,7 @@ import { type DocumentNode, print } from 'graphql';
 import { migrate, openOrm } from '../../src/db/orm';
 import { type RunningServer, startHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
+import { createRuntime, type Runtime } from '../../src/runtime';
 import { createServices } from '../../src/services';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -28,6 +29,7 @@ export class TestGateway {
     /** Every log line the gateway wrote, for assertions about what logs contain. */
     readonly logLines: string[],
     readonly orm: MikroORM,
+    readonly runtime: Runtime,
     private readonly server: RunningServer,
     private readonly database: TestDatabase,
   ) {}
@@ -43,9 +45,11 @@ export class TestGateway {
         done();
       },
     });
-    const server = await startHttpServer(orm, createLogger('info', sink), 0, '127.0.0.1');
+    const runtime = testRuntime();
+    const log = createLogger('info', sink);
+    const server = await startHttpServer({ orm, log, runtime, port: 0, host: '127.0.0.1' });
 
-    return new TestGateway(lines, orm, server, database);
+    return new TestGateway(lines, orm, runtime, server, database);
   }
 
   get url(): string {
@@ -60,7 +64,7 @@ export class TestGateway {
 
   /** Creates a tenant and its first admin exactly as the CLI does. */
   async bootstrap(slug: string, adminEmail = `admin@${slug}.test`): Promise<TenantFixture> {
-    const result = await createServices(this.orm.em.fork()).tenants.bootstrap({
+    const result = await createServices(this.orm.em.fork(), this.runtime).tenants.bootstrap({
       slug,
       name: `Tenant ${slug}`,
       adminEmail,
@@ -111,4 +115,12 @@ export class TestGateway {
 
     return count;
   }
+}
+
+/** The runtime a test gateway uses: a fixed key, and links under a recognisable base URL. */
+export function testRuntime(): Runtime {
+  return createRuntime(
+    { publicUrl: 'http://gateway.test', invitationTtlHours: 24 * 7 },
+    'test-secret-key-that-is-long-enough-for-aes',
+  );
 }
