@@ -5,6 +5,7 @@ import { openDatabase } from './db/database';
 import { migrate, openOrm } from './db/orm';
 import { startHttpServer } from './http/server';
 import { createLogger } from './logger';
+import { MailWorker } from './mail/mail.worker';
 import { createRuntime } from './runtime';
 
 async function main(): Promise<void> {
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   const applied = await migrate(orm);
   if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
 
-  const runtime = createRuntime(config, resolveSecretKey(config));
+  const runtime = createRuntime(config, resolveSecretKey(config), () => mailWorker.wake());
+  const mailWorker = MailWorker.fromConfig(config, { orm, log, outbox: runtime.outbox });
+  mailWorker.start();
   const server = await startHttpServer({ orm, log, runtime, port: config.port });
   log.info(
     { url: server.url, embeddedDatabase: database.embedded, publicUrl: config.publicUrl },
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     await server.close();
+    await mailWorker.stop();
     await orm.close();
     await database.stop();
     log.info('stopped');

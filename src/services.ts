@@ -1,11 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditService } from './audit/audit.service';
 import { AuditLog, type RequestMeta } from './audit/audit-log';
 import { AccessTokenService } from './auth/access-token.service';
+import { PasswordResetService } from './auth/password-reset.service';
+import { InvitationService } from './invitation/invitation.service';
 import { ResourceService } from './resource/resource.service';
 import type { Runtime } from './runtime';
+import { ScimTokenService } from './scim/scim-token.service';
+import { SsoService } from './sso/sso.service';
 import { TeamService } from './team/team.service';
+import { ProvisioningService } from './tenant/provisioning.service';
 import { TenantService } from './tenant/tenant.service';
 import { UserService } from './user/user.service';
+import { UserLifecycleService } from './user/user-lifecycle.service';
 
 /** What every service is built with: one unit of work, the process runtime, the request. */
 export interface ServiceDeps extends Runtime {
@@ -20,8 +27,15 @@ export function createServices(em: EntityManager, runtime: Runtime, meta: Reques
 
   return {
     accessTokens: new AccessTokenService(em),
-    resources: new ResourceService(em),
-    teams: new TeamService(em),
+    audit: new AuditService(em),
+    invitations: new InvitationService(deps),
+    lifecycle: new UserLifecycleService(deps),
+    passwordResets: new PasswordResetService(deps),
+    provisioning: new ProvisioningService(deps),
+    scimTokens: new ScimTokenService(deps),
+    sso: new SsoService(deps),
+    resources: new ResourceService(deps),
+    teams: new TeamService(deps),
     tenants: new TenantService(deps),
     users: new UserService(deps),
   };

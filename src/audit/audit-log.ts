@@ -1,7 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
 import { Tenant } from '../tenant/tenant.entity';
-import { AuditActorType, AuditEvent, type AuditTarget } from './audit-event.entity';
+import {
+  type AuditActor,
+  AuditActorType,
+  AuditEvent,
+  type AuditTarget,
+} from './audit-event.entity';
 
 /** Where a request came from, recorded with every change it makes. */
 export interface RequestMeta {
@@ -10,11 +15,7 @@ export interface RequestMeta {
   userAgent?: string | null;
 }
 
-export interface AuditActor {
-  type: AuditActorType;
-  id: string | null;
-  email: string | null;
-}
+export type { AuditActor };
 
 export const userActor = (actor: Actor): AuditActor => ({
   type: AuditActorType.USER,

@@ -20,6 +20,12 @@ export enum UserErrorCode {
   CANNOT_TARGET_SELF = 'CANNOT_TARGET_SELF',
   INVALID_STATE = 'INVALID_STATE',
   INVALID_NAME = 'INVALID_NAME',
+  /** A value breaks a rule of its field (an SSO URL that is not https, a bad certificate). */
+  INVALID_VALUE = 'INVALID_VALUE',
+  /** Another change to the same tenant won the race; read again and retry. */
+  CONFLICT = 'CONFLICT',
+  /** A warning, never an error: the mode works without SSO but is meant to be used with it. */
+  SSO_RECOMMENDED = 'SSO_RECOMMENDED',
 }
 
 export type ErrorCode = RequestErrorCode | UserErrorCode;
@@ -38,6 +44,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string[],
+    /** Structured facts for the payload, e.g. what blocks a deletion. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'DomainError';

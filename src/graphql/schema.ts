@@ -2,16 +2,30 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { AuditResolver } from '../audit/audit.resolver';
 import { AccessTokenResolver } from '../auth/access-token.resolver';
+import { InvitationResolver } from '../invitation/invitation.resolver';
 import { ResourceResolver } from '../resource/resource.resolver';
+import { SsoResolver } from '../sso/sso.resolver';
 import { TeamResolver } from '../team/team.resolver';
 import { TenantResolver } from '../tenant/tenant.resolver';
 import { UserResolver } from '../user/user.resolver';
+import { UserLifecycleResolver } from '../user/user-lifecycle.resolver';
 import { authChecker } from './auth-checker';
 
 export function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AccessTokenResolver, ResourceResolver, TeamResolver, TenantResolver, UserResolver],
+    resolvers: [
+      AccessTokenResolver,
+      AuditResolver,
+      InvitationResolver,
+      ResourceResolver,
+      SsoResolver,
+      TeamResolver,
+      TenantResolver,
+      UserLifecycleResolver,
+      UserResolver,
+    ],
     authChecker,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,

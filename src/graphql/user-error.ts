@@ -26,15 +26,20 @@ export interface MutationPayload {
  */
 export async function asPayload<T extends object>(
   run: () => Promise<T>,
+  /** Fields to return beside the error, from the error's details (e.g. deletion blockers). */
+  onError: (error: DomainError) => object = () => ({}),
 ): Promise<Partial<T> & MutationPayload> {
   try {
     return { ...(await run()), userErrors: [] };
   } catch (error) {
     if (error instanceof DomainError && !isRequestError(error.code)) {
-      const userError = { code: error.code, message: error.message, field: error.field ?? null };
-
-      return { userErrors: [userError] } as Partial<T> & MutationPayload;
+      return { ...onError(error), userErrors: [toUserError(error)] } as Partial<T> &
+        MutationPayload;
     }
     throw error;
   }
+}
+
+export function toUserError(error: DomainError): UserError {
+  return { code: error.code as UserErrorCode, message: error.message, field: error.field ?? null };
 }

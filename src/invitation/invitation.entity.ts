@@ -30,7 +30,7 @@ registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
 @Index({ name: 'invitation_user_idx', properties: ['tenant', 'user'] })
 @Index({ name: 'invitation_email_idx', properties: ['tenant', 'email'] })
 export class Invitation {
-  [OptionalProps]?: 'status' | 'createdAt';
+  [OptionalProps]?: 'status' | 'storedStatus' | 'createdAt';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })

@@ -1,20 +1,78 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { type GraphQLContext, requireActor } from '../graphql/context';
 import { ConnectionType, PageArgs, pageRequest } from '../graphql/pagination';
-import { TenantRole, User } from '../user/user.entity';
+import { asPayload } from '../graphql/user-error';
+import { User } from '../user/user.entity';
 import { Resource } from './resource.entity';
+import {
+  AddResourceCollaboratorInput,
+  AddResourceCollaboratorPayload,
+  CreateResourceInput,
+  CreateResourcePayload,
+  RemoveResourceCollaboratorInput,
+  RemoveResourceCollaboratorPayload,
+} from './resource.types';
 import { ResourceCollaborator } from './resource-collaborator.entity';
 
 const ResourceConnection = ConnectionType(Resource, 'Resource');
 
 @Resolver(() => Resource)
 export class ResourceResolver {
-  @Authorized(TenantRole.ADMIN)
-  @Query(() => ResourceConnection)
+  @Authorized()
+  @Query(() => ResourceConnection, {
+    description: 'Every resource for an ADMIN; for a MEMBER, those shared with them or a team.',
+  })
   async resources(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: GraphQLContext) {
-    const page = await ctx.services.resources.list(requireActor(ctx).tenantId, pageRequest(args));
+    const page = await ctx.services.resources.list(requireActor(ctx), pageRequest(args));
 
     return ResourceConnection.from(page);
+  }
+
+  @Authorized()
+  @Mutation(() => CreateResourcePayload, { description: 'The creator becomes its ADMIN.' })
+  createResource(
+    @Arg('input', () => CreateResourceInput) input: CreateResourceInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CreateResourcePayload> {
+    return asPayload(async () => ({
+      resource: await ctx.services.resources.create(requireActor(ctx), input),
+    }));
+  }
+
+  @Authorized()
+  @Mutation(() => AddResourceCollaboratorPayload, {
+    description: 'A tenant ADMIN or an ADMIN collaborator of the resource.',
+  })
+  addResourceCollaborator(
+    @Arg('input', () => AddResourceCollaboratorInput) input: AddResourceCollaboratorInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AddResourceCollaboratorPayload> {
+    return asPayload(async () => ({
+      resource: await ctx.services.resources.addCollaborator(requireActor(ctx), input),
+    }));
+  }
+
+  @Authorized()
+  @Mutation(() => RemoveResourceCollaboratorPayload, {
+    description: 'A tenant ADMIN or an ADMIN collaborator of the resource.',
+  })
+  removeResourceCollaborator(
+    @Arg('input', () => RemoveResourceCollaboratorInput) input: RemoveResourceCollaboratorInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RemoveResourceCollaboratorPayload> {
+    return asPayload(async () => ({
+      resource: await ctx.services.resources.removeCollaborator(requireActor(ctx), input),
+    }));
   }
 
   @FieldResolver(() => [ResourceCollaborator])

@@ -23,7 +23,7 @@ registerEnumType(SsoProtocol, { name: 'SsoProtocol' });
 @Entity({ tableName: 'sso_connection' })
 @Unique({ name: 'sso_connection_tenant_unique', properties: ['tenant'] })
 export class SsoConnection {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'emailClaim' | 'uniqueIdClaim';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'emailClaim' | 'uniqueIdClaim' | 'hasClientSecret';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })

@@ -1,10 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type DocumentNode, print } from 'graphql';
+import { loadConfig } from '../../src/config';
 import { migrate, openOrm } from '../../src/db/orm';
 import { type RunningServer, startHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
+import { type MailConfig, MailWorker, type MailWorkerTuning } from '../../src/mail/mail.worker';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import { createServices } from '../../src/services';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -15,6 +20,12 @@ export interface GraphQLResponse<T> {
   data?: T | null;
   errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
 }
+
+/**
+ * Runs a mail worker beside the gateway. Unset settings take their defaults, except that without
+ * `smtpUrl` or `dataDir` the `.eml` files go to a new temporary directory.
+ */
+export type TestMailOptions = Partial<MailConfig> & MailWorkerTuning;
 
 export interface TenantFixture {
   tenantId: string;
@@ -32,9 +43,11 @@ export class TestGateway {
     readonly runtime: Runtime,
     private readonly server: RunningServer,
     private readonly database: TestDatabase,
+    private readonly mailWorker?: MailWorker,
   ) {}
 
-  static async start(): Promise<TestGateway> {
+  /** Without `mail`, queued mail stays queued, as the tests that do not look at it expect. */
+  static async start(mail?: TestMailOptions): Promise<TestGateway> {
     const database = await createTestDatabase();
     const orm = await openOrm({ url: database.url, poolMax: process.env.DATABASE_URL ? 10 : 1 });
     await migrate(orm);
@@ -45,11 +58,15 @@ export class TestGateway {
         done();
       },
     });
-    const runtime = testRuntime();
+    let mailWorker: MailWorker | undefined;
+    const runtime = testRuntime(() => mailWorker?.wake());
     const log = createLogger('info', sink);
     const server = await startHttpServer({ orm, log, runtime, port: 0, host: '127.0.0.1' });
+    if (mail) {
+      mailWorker = startMailWorker(mail, { orm, log, outbox: runtime.outbox });
+    }
 
-    return new TestGateway(lines, orm, runtime, server, database);
+    return new TestGateway(lines, orm, runtime, server, database, mailWorker);
   }
 
   get url(): string {
@@ -58,6 +75,7 @@ export class TestGateway {
 
   async stop(): Promise<void> {
     await this.server.close(1_000);
+    await this.mailWorker?.stop();
     await this.orm.close();
     await this.database.drop();
   }
@@ -118,9 +136,25 @@ export class TestGateway {
 }
 
 /** The runtime a test gateway uses: a fixed key, and links under a recognisable base URL. */
-export function testRuntime(): Runtime {
+export function testRuntime(onMailQueued?: () => void): Runtime {
   return createRuntime(
     { publicUrl: 'http://gateway.test', invitationTtlHours: 24 * 7 },
     'test-secret-key-that-is-long-enough-for-aes',
+    onMailQueued,
   );
+}
+
+function startMailWorker(
+  options: TestMailOptions,
+  deps: Parameters<typeof MailWorker.fromConfig>[1],
+): MailWorker {
+  const { pollIntervalMs, batchSize, claimMs, ...settings } = options;
+  const config = { ...loadConfig({ NODE_ENV: 'test' }), ...settings };
+  if (!config.smtpUrl && !settings.dataDir) {
+    config.dataDir = mkdtempSync(join(tmpdir(), 'igw-mail-'));
+  }
+  const worker = MailWorker.fromConfig(config, deps, { pollIntervalMs, batchSize, claimMs });
+  worker.start();
+
+  return worker;
 }

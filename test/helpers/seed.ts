@@ -70,6 +70,17 @@ export class Seeder {
     return resource;
   }
 
+  /** A user and an access token for calling the API as them. */
+  async userWithToken(
+    tenantId: string,
+    email: string,
+    fields: Partial<Pick<User, 'displayName' | 'role' | 'status'>> = {},
+  ): Promise<{ user: User; token: string }> {
+    const user = await this.user(tenantId, email, fields);
+
+    return { user, token: await this.token(user) };
+  }
+
   async token(user: User, expiresAt?: Date): Promise<string> {
     const tenant = await this.tenant(user.tenant.id);
     const { token } = new AccessTokenService(this.em).issue(tenant, user, 'test', expiresAt);
@@ -77,4 +88,35 @@ export class Seeder {
 
     return token;
   }
+}
+
+/** An audit event as stored, for tests that check what a change recorded. */
+export interface StoredAuditEvent {
+  action: string;
+  actorType: string;
+  actorId: string | null;
+  targets: { type: string; id: string; display?: string | null }[];
+  metadata: Record<string, unknown>;
+}
+
+/** The tenant's audit events, oldest first, read straight from the table. */
+export async function storedAuditEvents(
+  em: EntityManager,
+  tenantId: string,
+): Promise<StoredAuditEvent[]> {
+  const rows: Record<string, unknown>[] = await em
+    .getConnection()
+    .execute(
+      'select action, actor_type, actor_id, targets, metadata from "audit_event" ' +
+        'where tenant_id = ? order by id',
+      [tenantId],
+    );
+
+  return rows.map((row) => ({
+    action: String(row.action),
+    actorType: String(row.actor_type),
+    actorId: (row.actor_id as string | null) ?? null,
+    targets: row.targets as StoredAuditEvent['targets'],
+    metadata: row.metadata as Record<string, unknown>,
+  }));
 }
