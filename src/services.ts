@@ -26,7 +26,7 @@ export function createServices(em: EntityManager, runtime: Runtime, meta: Reques
   const deps: ServiceDeps = { ...runtime, em, meta, audit: new AuditLog(meta) };
 
   return {
-    accessTokens: new AccessTokenService(em),
+    accessTokens: new AccessTokenService(em, deps.audit),
     audit: new AuditService(em),
     invitations: new InvitationService(deps),
     lifecycle: new UserLifecycleService(deps),

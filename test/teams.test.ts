@@ -136,7 +136,7 @@ describe('createTeam', () => {
     expect(await footprint(acme.tenantId)).toEqual(before);
   });
 
-  it('refuses a name that differs from an existing one only in case with ALREADY_EXISTS', async () => {
+  it('refuses a name differing from an existing one only in case as ALREADY_EXISTS', async () => {
     await createTeam('Design');
     const before = await footprint(acme.tenantId);
 
@@ -716,7 +716,9 @@ describe('tenant isolation', () => {
       {
         code: 'NOT_FOUND',
         field: ['userIds'],
-        message: `No user exists in this tenant with id "${outsider.user.id}". Remove these ids from userIds.`,
+        message:
+          `No user exists in this tenant with id "${outsider.user.id}". ` +
+          'Remove these ids from userIds.',
       },
     ]);
   });

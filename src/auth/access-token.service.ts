@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditLog, userActor } from '../audit/audit-log';
 import { DomainError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import type { Tenant } from '../tenant/tenant.entity';
@@ -35,7 +36,11 @@ export interface CreatedAccessToken {
 }
 
 export class AccessTokenService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    /** Authentication alone writes nothing, so it may leave the audit log out. */
+    private readonly audit: AuditLog = new AuditLog({}),
+  ) {}
 
   /**
    * Resolves a bearer token to its actor. Any token that is malformed, unknown, expired or
@@ -110,6 +115,9 @@ export class AccessTokenService {
         { populate: ['tenant'] },
       );
       const created = new AccessTokenService(em).issue(user.tenant, user, name, expiresAt);
+      this.audit.record(em, user.tenant, userActor(actor), 'access_token.created', [
+        { type: 'access_token', id: created.accessToken.id, display: created.accessToken.prefix },
+      ]);
       await em.flush();
 
       return created;
@@ -123,7 +131,12 @@ export class AccessTokenService {
         ? await em.findOne(AccessToken, { id, tenant: actor.tenantId, user: actor.userId })
         : null;
       if (!token) throw DomainError.notFound('access token of yours', id, 'id');
-      token.revokedAt ??= new Date();
+      if (!token.revokedAt) {
+        token.revokedAt = new Date();
+        this.audit.record(em, actor.tenantId, userActor(actor), 'access_token.revoked', [
+          { type: 'access_token', id: token.id, display: token.prefix },
+        ]);
+      }
       await em.flush();
 
       return token;
