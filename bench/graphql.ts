@@ -240,11 +240,12 @@ async function seed(orm: MikroORM, runtime: Runtime): Promise<{ tenantId: string
   for (let first = 0; first < USERS; first += BATCH) {
     const userIds = Array.from({ length: Math.min(BATCH, USERS - first) }, () => v7());
     await connection.execute(
-      `insert into "app_user" ("id", "tenant_id", "email", "display_name", "created_at",
-         "updated_at")
-       select u.id, ?, 'user' || (? + u.n) || '@bench.test', 'Member ' || (? + u.n), now(), now()
+      `insert into "app_user" ("id", "tenant_id", "email", "user_name", "display_name",
+         "created_at", "updated_at")
+       select u.id, ?, 'user' || (? + u.n) || '@bench.test', 'user' || (? + u.n) || '@bench.test',
+              'Member ' || (? + u.n), now(), now()
        from unnest(?::uuid[]) with ordinality as u(id, n)`,
-      [tenant.id, first, first, pgArray(userIds)],
+      [tenant.id, first, first, first, pgArray(userIds)],
     );
     const memberships = membershipsOf(first, userIds, teamIds);
     await connection.execute(

@@ -137,6 +137,7 @@ describe('mail delivery over SMTP', () => {
     expect(mail.text).toContain(`Accept it here: ${link}`);
     expect(mail.html).toContain(`<a href="${link}">Accept the invitation</a>`);
     expect(mail.messageId).toBe(`<${id}@localhost>`);
+    expect(gateway.logLines.join('\n')).not.toContain(link);
   });
 
   it('marks a delivered message SENT and clears its sealed body', async () => {

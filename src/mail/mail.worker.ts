@@ -32,7 +32,6 @@ export type MailConfig = Pick<
 >;
 
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
-const MAX_ERROR_LENGTH = 1_000;
 
 // One statement claims the due messages. SKIP LOCKED lets instances claim side by side without
 // waiting on or taking each other's rows; the array subquery runs once, so the rows updated
@@ -193,16 +192,17 @@ export class MailWorker {
       return;
     }
     await this.record(em, message, MARK_SENT_SQL, []);
+    this.options.log.info(
+      { mailId: message.id, kind: message.kind, attempts: message.attempts },
+      'mail sent',
+    );
   }
 
   private async recordFailure(em: EntityManager, message: MailMessage, error: unknown) {
     const { log, maxAttempts, retryBaseMs } = this.options;
     const { id: mailId, kind, attempts } = message;
-    // Only the error's message is kept: never the body, which may appear in nothing but mail.
-    const reason = (error instanceof Error ? error.message : String(error)).slice(
-      0,
-      MAX_ERROR_LENGTH,
-    );
+    // Only the error's message is stored and logged, never the body: its link is a credential.
+    const reason = (error instanceof Error ? error.message : String(error)).slice(0, 1_000);
     if (attempts >= maxAttempts) {
       await this.record(em, message, MARK_FAILED_SQL, [reason]);
       log.error({ mailId, kind, attempts, reason }, 'mail delivery failed');

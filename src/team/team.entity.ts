@@ -31,7 +31,7 @@ export const TEAM_NAME = /^[A-Za-z0-9_-]{1,36}$/;
     'create unique index "team_tenant_name_unique" on "team" ("tenant_id", lower("name"))',
 })
 export class Team {
-  [OptionalProps]?: 'source' | 'createdAt' | 'updatedAt' | 'description';
+  [OptionalProps]?: 'source' | 'createdAt' | 'updatedAt' | 'description' | 'version';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -63,4 +63,8 @@ export class Team {
   @Field(() => Date)
   @Property({ type: 'datetime', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  /** Optimistic lock; also the SCIM ETag of the group. */
+  @Property({ type: 'integer', version: true })
+  version!: number;
 }

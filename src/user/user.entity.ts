@@ -1,4 +1,5 @@
 import {
+  BeforeCreate,
   Entity,
   Enum,
   Index,
@@ -41,6 +42,13 @@ registerEnumType(UserSource, {
 @ObjectType()
 @Entity({ tableName: 'app_user' })
 @Unique({ name: 'app_user_tenant_email_unique', properties: ['tenant', 'email'] })
+@Index({
+  name: 'app_user_tenant_user_name_unique',
+  expression:
+    'create unique index "app_user_tenant_user_name_unique" on "app_user" ' +
+    '("tenant_id", lower("user_name"))',
+})
+@Index({ name: 'app_user_tenant_external_id_idx', properties: ['tenant', 'externalId'] })
 @Index({ name: 'app_user_tenant_id_idx', properties: ['tenant', 'id'] })
 // Prefix search on email and display name, case-insensitively (emails are stored lowercase).
 @Index({
@@ -62,7 +70,8 @@ export class User {
     | 'createdAt'
     | 'updatedAt'
     | 'version'
-    | 'displayName';
+    | 'displayName'
+    | 'userName';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -79,6 +88,17 @@ export class User {
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 200, nullable: true })
   displayName?: string | null;
+
+  /**
+   * The SCIM userName: unique per tenant ignoring case. It is the email for every user an IdP
+   * did not name otherwise, so an IdP that looks users up by userName finds existing accounts.
+   */
+  @Property({ type: 'string', length: 320 })
+  userName!: string;
+
+  /** Every SCIM attribute exactly as the identity provider last sent it; null for other users. */
+  @Property({ type: 'jsonb', nullable: true })
+  scim?: Record<string, unknown> | null;
 
   @Field(() => UserStatus)
   @Enum({ items: () => UserStatus, nativeEnumName: 'user_status' })
@@ -114,4 +134,9 @@ export class User {
 
   @Property({ type: 'integer', version: true })
   version!: number;
+
+  @BeforeCreate()
+  defaultUserName(): void {
+    this.userName ??= this.email;
+  }
 }
