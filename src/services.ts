@@ -3,6 +3,7 @@ import { AuditService } from './audit/audit.service';
 import { AuditLog, type RequestMeta } from './audit/audit-log';
 import { AccessTokenService } from './auth/access-token.service';
 import { PasswordResetService } from './auth/password-reset.service';
+import { IdpSyncService } from './idp/idp-sync.service';
 import { InvitationService } from './invitation/invitation.service';
 import { ResourceService } from './resource/resource.service';
 import type { Runtime } from './runtime';
@@ -28,6 +29,7 @@ export function createServices(em: EntityManager, runtime: Runtime, meta: Reques
   return {
     accessTokens: new AccessTokenService(em, deps.audit),
     audit: new AuditService(em),
+    idpSync: new IdpSyncService(deps),
     invitations: new InvitationService(deps),
     lifecycle: new UserLifecycleService(deps),
     passwordResets: new PasswordResetService(deps),

@@ -125,7 +125,7 @@ describe('mail delivery over SMTP', () => {
     await smtp?.stop();
   });
 
-  it('delivers a queued invitation once, with its subject, text, HTML and link intact', async () => {
+  it('delivers an invitation once with its subject, text, HTML and link intact', async () => {
     const link = inviteLink();
     const id = await queueInvitation(gateway, tenantId, 'ann@mail.test', link);
 
@@ -221,7 +221,7 @@ describe('mail delivery over SMTP', () => {
     );
   });
 
-  it('delivers each of 20 messages exactly once with two workers claiming side by side', async () => {
+  it('delivers 20 messages exactly once with two workers claiming side by side', async () => {
     const second = new MailWorker({
       orm: gateway.orm,
       outbox: gateway.runtime.outbox,
@@ -266,7 +266,7 @@ describe('mail delivery to a relay that keeps refusing', () => {
 
   afterAll(() => gateway?.stop());
 
-  it('marks a message FAILED after its last attempt and logs an error without the link', async () => {
+  it('marks a message FAILED after its last attempt and logs it without the link', async () => {
     const link = inviteLink();
     const id = await queueInvitation(gateway, tenantId, 'fay@mail.test', link);
 

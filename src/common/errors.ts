@@ -26,6 +26,8 @@ export enum UserErrorCode {
   CONFLICT = 'CONFLICT',
   /** A warning, never an error: the mode works without SSO but is meant to be used with it. */
   SSO_RECOMMENDED = 'SSO_RECOMMENDED',
+  /** The caller's copy is older than the stored one (a SCIM If-Match that no longer holds). */
+  STALE_VERSION = 'STALE_VERSION',
 }
 
 export type ErrorCode = RequestErrorCode | UserErrorCode;

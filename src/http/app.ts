@@ -12,6 +12,7 @@ import { createContext, type GraphQLContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/format-error';
 import { createSchema } from '../graphql/schema';
 import type { Runtime } from '../runtime';
+import { createScimRouter } from '../scim/scim.router';
 import { requestId } from './request-id';
 
 export interface AppDeps {
@@ -68,6 +69,8 @@ export async function createApp({ orm, log, runtime, httpServer }: AppDeps): Pro
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
+
+  app.use('/scim/v2/:tenantSlug', createScimRouter(orm, runtime, log));
 
   app.use(
     '/graphql',

@@ -2,11 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { userActor } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { requireAdmin } from '../auth/permissions';
-import { issueToken } from '../auth/secret-token';
+import { hashesEqual, hashToken, issueToken, parseToken } from '../auth/secret-token';
 import { DomainError, UserErrorCode } from '../common/errors';
+import type { IdpPrincipal } from '../idp/idp-principal';
 import type { ServiceDeps } from '../services';
 import { capabilitiesOf } from '../tenant/capabilities';
-import type { Tenant } from '../tenant/tenant.entity';
+import { Tenant } from '../tenant/tenant.entity';
 import { lockTenant } from '../tenant/tenant-lock';
 import { ScimToken } from './scim-token.entity';
 
@@ -16,6 +17,14 @@ export interface RotatedScimToken {
   token: string;
   scimBaseUrl: string;
   scimToken: ScimToken;
+}
+
+/** `lastUsedAt` is advisory; writing it on every SCIM call would double the writes. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface ScimCaller {
+  tenant: Tenant;
+  principal: IdpPrincipal;
 }
 
 export class ScimTokenService {
@@ -38,6 +47,40 @@ export class ScimTokenService {
     );
 
     return tokens.filter((token) => token.isValid(now));
+  }
+
+  /**
+   * Resolves a SCIM bearer token for the tenant named in the URL. The token must belong to that
+   * tenant and be valid; the tenant must be in a mode that accepts SCIM (else MODE_FORBIDS_ACTION
+   * naming the mode, so the IdP's admin sees why).
+   */
+  async authenticate(tenantSlug: string, bearer: string | undefined): Promise<ScimCaller> {
+    const refused = () =>
+      DomainError.unauthenticated(
+        'Send a valid SCIM token of this tenant as "Authorization: Bearer <token>"; ' +
+          'rotateScimToken issues one.',
+      );
+    const parsed = bearer ? parseToken(bearer) : undefined;
+    if (!bearer || parsed?.kind !== 'scim') throw refused();
+    const tenant = await this.em.findOne(Tenant, { slug: tenantSlug });
+    if (!tenant || tenant.id !== parsed.tenantId) throw refused();
+    const hash = hashToken(bearer);
+    const token = await this.em.findOne(ScimToken, { tenant, tokenHash: hash });
+    const now = new Date();
+    if (!token || !hashesEqual(token.tokenHash, hash) || !token.isValid(now)) throw refused();
+    if (!capabilitiesOf(tenant.provisioningMode).scimApiEnabled) {
+      throw new DomainError(
+        UserErrorCode.MODE_FORBIDS_ACTION,
+        `Tenant "${tenant.slug}" is in ${tenant.provisioningMode} provisioning mode, which does ` +
+          'not accept SCIM. An admin must switch it to SCIM mode first.',
+      );
+    }
+    const lastUsed = token.lastUsedAt?.getTime() ?? 0;
+    if (now.getTime() - lastUsed > LAST_USED_RESOLUTION_MS) {
+      await this.em.nativeUpdate(ScimToken, { id: token.id }, { lastUsedAt: now });
+    }
+
+    return { tenant, principal: { tenantId: tenant.id, tokenId: token.id } };
   }
 
   /**

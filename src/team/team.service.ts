@@ -330,7 +330,7 @@ const userTarget = (user: User): AuditTarget => ({
  * its members apply one after the other. The tenant row is share-locked: a change of the
  * provisioning mode waits for this change instead of racing the managed-by-IdP check.
  */
-async function lockTeam(tx: EntityManager, tenantId: string, teamId: string) {
+export async function lockTeam(tx: EntityManager, tenantId: string, teamId: string) {
   const tenant = await tx.findOneOrFail(
     Tenant,
     { id: tenantId },
@@ -369,7 +369,10 @@ async function assertManages(tx: EntityManager, actor: Actor, team: Team): Promi
  * Runs a change that may give a team `name`. Two requests can both pass the name check before
  * either commits; the unique index then refuses the later one, which must read as the same rule.
  */
-async function withUniqueName<T>(name: string | undefined, run: () => Promise<T>): Promise<T> {
+export async function withUniqueName<T>(
+  name: string | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -380,7 +383,7 @@ async function withUniqueName<T>(name: string | undefined, run: () => Promise<T>
   }
 }
 
-async function assertNameFree(
+export async function assertNameFree(
   tx: EntityManager,
   tenantId: string,
   name: string,
@@ -395,7 +398,11 @@ async function assertNameFree(
 }
 
 /** The users with these ids, in the same order; any id not in the tenant is reported at once. */
-async function findUsers(tx: EntityManager, tenantId: string, ids: string[]): Promise<User[]> {
+export async function findUsers(
+  tx: EntityManager,
+  tenantId: string,
+  ids: string[],
+): Promise<User[]> {
   const found = await tx.find(User, { tenant: tenantId, id: { $in: ids.filter(isUuid) } });
   const byId = new Map(found.map((user) => [user.id, user]));
   const unknown = ids.filter((id) => !byId.has(id));

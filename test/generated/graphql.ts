@@ -184,6 +184,7 @@ export type UserErrorCode =
   | 'SSO_MANAGED'
   | 'SSO_RECOMMENDED'
   | 'SSO_REQUIRED'
+  | 'STALE_VERSION'
   | 'USER_HAS_ACCESS';
 
 export type UserFilter = {

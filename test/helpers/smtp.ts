@@ -78,10 +78,8 @@ export class TestSmtpServer {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.received)) {
       if (Date.now() > deadline) {
-        const subjects = this.received.map((mail) => mail.subject);
-        throw new Error(
-          `expected mail did not arrive within ${timeoutMs} ms; received: ${JSON.stringify(subjects)}`,
-        );
+        const subjects = JSON.stringify(this.received.map((mail) => mail.subject));
+        throw new Error(`expected mail did not arrive within ${timeoutMs} ms; got ${subjects}`);
       }
       await new Promise((wake) => setTimeout(wake, 20));
     }

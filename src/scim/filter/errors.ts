@@ -16,8 +16,8 @@ export class ScimFilterError extends Error {
     this.name = 'ScimFilterError';
   }
 
-  /** The filter breaks the grammar: something other than what may come next was found. */
-  static syntax(position: number, expected: string, received: string): ScimFilterError {
+  /** Something other than what may stand at `position` was found: a token, a value, a type. */
+  static unexpected(position: number, expected: string, received: string): ScimFilterError {
     return new ScimFilterError(
       `Invalid filter at character ${position}: expected ${expected}, received ${received}.`,
       position,
@@ -29,6 +29,14 @@ export class ScimFilterError extends Error {
     return new ScimFilterError(
       `Invalid filter at character ${position}: ${problem}; ${fix}.`,
       position,
+    );
+  }
+
+  static nestedValueFilter(position: number): ScimFilterError {
+    return ScimFilterError.unsupported(
+      position,
+      'a value filter "[ ]" cannot appear inside another one',
+      'compare the sub-attributes of the outer attribute inside one pair of brackets',
     );
   }
 

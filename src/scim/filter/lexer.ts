@@ -89,7 +89,7 @@ function readString(filter: string, start: number): { value: string; end: number
     index += piece.length;
   }
 
-  throw ScimFilterError.syntax(
+  throw ScimFilterError.unexpected(
     filter.length + 1,
     `a closing " for the string that starts at character ${start + 1}`,
     'the end of the filter',
@@ -106,7 +106,7 @@ function readEscape(filter: string, index: number): { text: string; length: numb
     return { text: String.fromCharCode(Number.parseInt(hex, 16)), length: 6 };
   }
 
-  throw ScimFilterError.syntax(
+  throw ScimFilterError.unexpected(
     index + 1,
     'a JSON escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u followed by 4 hex digits); ' +
       'write a literal backslash as \\\\',

@@ -23,6 +23,12 @@ const OPERATOR_LIST = [...COMPARE_OPERATORS, 'pr'].join(', ');
  * Parses a SCIM filter (RFC 7644 §3.4.2.2) into a tree, by recursive descent with the RFC's
  * precedence: `not` binds tighter than `and`, which binds tighter than `or`. Keywords and
  * operators are case-insensitive. It knows no schema; attribute names are resolved later.
+ *
+ * Written here rather than taken from npm because the packages tried lose what the SQL needs:
+ * scim2-parse-filter splits `emails[type eq "work"].value eq "x"` into two independent tests
+ * and refuses unquoted values; scimmy gives that filter and `emails.type eq "work" and
+ * emails.value eq "x"` the same shape, turns `not (a or b)` into `not a or not b`, reads an
+ * unquoted True as false and accepts `userName eq` with no value. Neither reports positions.
  */
 export function parseFilter(filter: string): FilterNode {
   return new Parser(tokenize(filter)).parse();
@@ -36,7 +42,7 @@ class Parser {
 
   parse(): FilterNode {
     if (this.peek().kind === 'end') {
-      throw ScimFilterError.syntax(1, 'an expression such as userName eq "alice"', 'nothing');
+      throw ScimFilterError.unexpected(1, 'an expression such as userName eq "alice"', 'nothing');
     }
     const node = this.parseOr(false);
     this.expectEnd();
@@ -93,7 +99,7 @@ class Parser {
       return this.parseAttributeExpression(inValuePath);
     }
 
-    throw ScimFilterError.syntax(
+    throw ScimFilterError.unexpected(
       token.position,
       'an attribute name, "not" or "("',
       describe(token),
@@ -103,7 +109,7 @@ class Parser {
   private parseAttributeExpression(inValuePath: boolean): FilterNode {
     const token = this.next();
     if (!ATTRIBUTE_PATH.test(token.value)) {
-      throw ScimFilterError.syntax(
+      throw ScimFilterError.unexpected(
         token.position,
         'an attribute path such as userName, name.givenName or emails.value',
         describe(token),
@@ -116,11 +122,7 @@ class Parser {
 
     const open = this.next();
     if (inValuePath) {
-      throw ScimFilterError.unsupported(
-        open.position,
-        'a value filter "[ ]" cannot appear inside another one',
-        'compare the sub-attributes of the outer attribute directly',
-      );
+      throw ScimFilterError.nestedValueFilter(open.position);
     }
     this.enter(open);
     const filter = this.parseOr(true);
@@ -133,7 +135,7 @@ class Parser {
     }
     this.index++;
     if (!SUB_ATTRIBUTE.test(sub.value)) {
-      throw ScimFilterError.syntax(
+      throw ScimFilterError.unexpected(
         sub.position,
         'one sub-attribute after "]", such as .value',
         describe(sub),
@@ -152,7 +154,7 @@ class Parser {
       return { kind: 'present', path };
     }
     if (!(COMPARE_OPERATORS as readonly string[]).includes(operator)) {
-      throw ScimFilterError.syntax(
+      throw ScimFilterError.unexpected(
         token.position,
         `an operator (${OPERATOR_LIST}) after ${path.text}`,
         describe(token),
@@ -176,7 +178,7 @@ class Parser {
     }
     const lower = value.toLowerCase();
     if (token.kind !== 'word' || KEYWORDS.has(lower)) {
-      throw ScimFilterError.syntax(
+      throw ScimFilterError.unexpected(
         position,
         `a value after ${operator}, such as "text", 42, true, false or null`,
         describe(token),
@@ -198,7 +200,7 @@ class Parser {
   private expectEnd(): void {
     const token = this.peek();
     if (token.kind !== 'end') {
-      throw ScimFilterError.syntax(
+      throw ScimFilterError.unexpected(
         token.position,
         '"and", "or" or the end of the filter',
         describe(token),
@@ -209,8 +211,11 @@ class Parser {
   private expect(kind: Token['kind'], expected: string): void {
     const token = this.peek();
     if (token.kind !== kind) {
-      const alternatives = token.kind === 'end' ? '' : '"and", "or" or ';
-      throw ScimFilterError.syntax(token.position, `${alternatives}${expected}`, describe(token));
+      throw ScimFilterError.unexpected(
+        token.position,
+        `"and", "or" or ${expected}`,
+        describe(token),
+      );
     }
     this.index++;
   }

@@ -1,4 +1,4 @@
-/** The SCIM data types a filter can compare (RFC 7643 §2.3); binary and complex are not comparable. */
+/** The SCIM data types a filter can compare (RFC 7643 §2.3); binary and complex cannot be. */
 export type ScimType = 'string' | 'boolean' | 'dateTime' | 'reference' | 'integer';
 
 /**
