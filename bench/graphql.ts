@@ -6,21 +6,26 @@
 // database created on that server and dropped afterwards. BENCH_DURATION (seconds, default 10)
 // and BENCH_CONNECTIONS (default 10) tune each run.
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { availableParallelism } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
 import { v7 } from 'uuid';
-import { startEmbeddedDatabase } from '../src/db/embedded';
 import { migrate, openOrm } from '../src/db/orm';
 import { encodeCursor } from '../src/graphql/pagination';
 import { startHttpServer } from '../src/http/server';
 import { createLogger } from '../src/logger';
-import { createRuntime, type Runtime } from '../src/runtime';
+import type { Runtime } from '../src/runtime';
 import { createServices } from '../src/services';
+import {
+  createBenchRuntime,
+  openBenchDatabase,
+  pgArray,
+  positiveIntFromEnv,
+  printTable,
+  type Row,
+  StatementCounter,
+  startProfile,
+} from './common';
 
 const USERS = 100_000;
 const TEAMS = 500;
@@ -35,13 +40,6 @@ const SEARCH = 'user9999';
 /** `user9999` itself and `user99990` to `user99999`. */
 const SEARCH_MATCHES = 11;
 
-interface BenchDatabase {
-  url: string;
-  label: string;
-  embedded: boolean;
-  drop(): Promise<void>;
-}
-
 interface Scenario {
   name: string;
   query: string;
@@ -49,40 +47,8 @@ interface Scenario {
   expectedEdges: number;
 }
 
-interface Row {
-  scenario: string;
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  statementsPerRequest: number;
-  non2xx: number;
+interface GraphqlRow extends Row {
   errorBodies: number;
-}
-
-/** Counts every statement sent through the ORM's connection pool, whoever sends it. */
-class StatementCounter {
-  count = 0;
-
-  constructor(orm: MikroORM) {
-    orm.em
-      .getConnection()
-      .getKnex()
-      .on('query', () => {
-        this.count += 1;
-      });
-  }
-
-  /**
-   * autocannon stops on a deadline, while the server still finishes the requests it had
-   * accepted; waiting for the count to stand still lets those statements land in the total.
-   */
-  async settle(quietMs = 250): Promise<void> {
-    let last = -1;
-    while (last !== this.count) {
-      last = this.count;
-      await new Promise((resolve) => setTimeout(resolve, quietMs));
-    }
-  }
 }
 
 async function main(): Promise<void> {
@@ -98,10 +64,7 @@ async function main(): Promise<void> {
     const counter = new StatementCounter(orm);
 
     const started = performance.now();
-    const runtime = createRuntime(
-      { publicUrl: 'http://bench.test', invitationTtlHours: 1 },
-      randomBytes(32).toString('hex'),
-    );
+    const runtime = createBenchRuntime();
     const { tenantId, token } = await seed(orm, runtime);
     const seconds = (performance.now() - started) / 1000;
     console.log(`seeded ${USERS} users in ${TEAMS} teams in ${seconds.toFixed(1)} s`);
@@ -112,7 +75,7 @@ async function main(): Promise<void> {
     cleanup.unshift(() => profile.stop());
     cleanup.unshift(() => server.close(1_000));
     const target = { url: `${server.url}/graphql`, token };
-    const rows: Row[] = [];
+    const rows: GraphqlRow[] = [];
     for (const scenario of await scenarios(orm, tenantId)) {
       await checkOnce(target, scenario);
       rows.push(await run(target, scenario, counter, { duration, connections }));
@@ -132,87 +95,6 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const close of cleanup) await close();
-  }
-}
-
-/**
- * With BENCH_PROFILE set to a file name, records a CPU profile of the load runs alone (not the
- * seeding) for Chrome DevTools or any .cpuprofile viewer.
- */
-async function startProfile(file: string | undefined): Promise<{ stop(): Promise<void> }> {
-  if (!file) return { stop: async () => {} };
-  const session = new Session();
-  session.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.start');
-
-  return {
-    async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: object };
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-      console.log(`CPU profile written to ${file}`);
-    },
-  };
-}
-
-function positiveIntFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${name} must be a positive whole number; received "${raw}".`);
-  }
-
-  return value;
-}
-
-/** A database used by this run alone, so seeding never touches data anyone keeps. */
-async function openBenchDatabase(): Promise<BenchDatabase> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const embedded = await startEmbeddedDatabase();
-
-    return {
-      url: embedded.url,
-      label: 'embedded PGlite, in memory',
-      embedded: true,
-      drop: embedded.stop,
-    };
-  }
-
-  const name = `igw_bench_${randomBytes(4).toString('hex')}`;
-  const version = await onServer(serverUrl, async (client) => {
-    await client.query(`create database "${name}"`);
-    const result = await client.query<{ server_version: string }>('show server_version');
-
-    return result.rows[0].server_version;
-  });
-  const url = new URL(serverUrl);
-  const server = url.host;
-  url.pathname = `/${name}`;
-
-  return {
-    url: url.toString(),
-    label: `PostgreSQL ${version} at ${server}`,
-    embedded: false,
-    async drop() {
-      await onServer(serverUrl, (client) => client.query(`drop database "${name}" with (force)`));
-    },
-  };
-}
-
-async function onServer<T>(url: string, action: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await action(client);
-  } finally {
-    await client.end();
   }
 }
 
@@ -287,11 +169,6 @@ function membershipsOf(first: number, userIds: string[], teamIds: string[]) {
   });
 }
 
-/** An array literal; the elements are UUIDs and booleans, which need no quoting. */
-function pgArray(values: readonly (string | boolean)[]): string {
-  return `{${values.join(',')}}`;
-}
-
 async function scenarios(orm: MikroORM, tenantId: string): Promise<Scenario[]> {
   const [deep] = await orm.em
     .getConnection()
@@ -357,7 +234,7 @@ async function run(
   scenario: Scenario,
   counter: StatementCounter,
   load: { duration: number; connections: number },
-): Promise<Row> {
+): Promise<GraphqlRow> {
   await counter.settle();
   const before = counter.count;
   const result = await autocannon({
@@ -378,30 +255,6 @@ async function run(
     non2xx: result.non2xx,
     errorBodies: result.mismatches,
   };
-}
-
-function printTable(rows: Row[]): void {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'non-2xx'];
-  const lines = rows.map((row) => [
-    row.scenario,
-    row.requestsPerSecond.toFixed(1),
-    row.p50.toFixed(0),
-    row.p99.toFixed(0),
-    row.statementsPerRequest.toFixed(2),
-    String(row.non2xx),
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column].length)),
-  );
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
-      )
-      .join('  ');
-  console.log(format(header));
-  console.log(format(widths.map((width) => '-'.repeat(width))));
-  for (const line of lines) console.log(format(line));
 }
 
 main().then(

@@ -512,10 +512,23 @@ describe('applyUserPatch errors', () => {
     ['a filter on a single-valued attribute', 'name[givenName eq "Ada"]'],
     ['a filter on an unknown sub-attribute', 'emails[kind eq "work"].value'],
     ['a sub-attribute of every email at once', 'emails.value'],
+    [
+      'a path into the core Group schema',
+      'urn:ietf:params:scim:schemas:core:2.0:Group:displayName',
+    ],
   ])('reports invalidPath for %s', (_case, path) => {
     expect(scimTypeOf(() => patchUser(storedUser(), { op: 'replace', path, value: 'x' }))).toBe(
       'invalidPath',
     );
+  });
+
+  it('refuses an add without a value even when the operation was built in code', () => {
+    const resource = storedUser();
+
+    expect(scimTypeOf(() => applyUserPatch(resource, [{ op: 'add', path: 'emails' }]))).toBe(
+      'invalidValue',
+    );
+    expect(resource.emails).toEqual(storedUser().emails);
   });
 
   it.each([
@@ -617,6 +630,16 @@ describe('applyGroupPatch', () => {
     );
 
     expect(result).toMatchObject({ addMembers: ['u-1'], removeMembers: ['u-2'] });
+  });
+
+  it('accepts a displayName path qualified with the core Group schema', () => {
+    const result = patchGroup({
+      op: 'replace',
+      path: 'urn:ietf:params:scim:schemas:core:2.0:Group:displayName',
+      value: 'Platform',
+    });
+
+    expect(result.displayName).toBe('Platform');
   });
 
   it('replaces and removes externalId', () => {

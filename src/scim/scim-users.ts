@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { applyUserPatch, parsePatchRequest } from './patch';
+import { applyUserPatch, type PatchOperation, parsePatchRequest } from './patch';
 import { listResponse, type ScimContext, type ScimReply } from './scim.router';
 import { ScimError } from './scim-error';
 import { ifMatchVersion } from './scim-etag';
@@ -48,6 +48,22 @@ function assertSameId(body: unknown, id: string): void {
       'mutability',
     );
   }
+}
+
+/**
+ * Okta with password sync sends the password in PATCH bodies. The gateway keeps no passwords
+ * from an IdP (users sign in through it), so those parts are dropped rather than refused.
+ */
+function withoutPassword(operations: PatchOperation[]): PatchOperation[] {
+  return operations.flatMap((operation) => {
+    if (operation.path?.toLowerCase() === 'password') return [];
+    if (operation.path === undefined && operation.value && typeof operation.value === 'object') {
+      const { password: _, ...rest } = operation.value as Record<string, unknown>;
+      return Object.keys(rest).length > 0 ? [{ ...operation, value: rest }] : [];
+    }
+
+    return [operation];
+  });
 }
 
 async function listUsers(ctx: ScimContext, params: ListParams): Promise<ScimReply> {
@@ -110,7 +126,7 @@ export function userHandlers() {
     },
 
     async patch(req: Request, ctx: ScimContext): Promise<ScimReply> {
-      const operations = parsePatchRequest(req.body);
+      const operations = withoutPassword(parsePatchRequest(req.body));
       const current = await load(req, ctx);
       const { meta: _, ...resource } = toScimUser(current, ctx.baseUrl);
       const patched = applyUserPatch(resource, operations);

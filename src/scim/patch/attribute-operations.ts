@@ -75,21 +75,14 @@ function applyComplex(
   change: AttributeChange,
 ): void {
   const { op, path, value } = change;
-  const current = readOwn(container, key);
-  const existing = isPlainObject(current) ? current : undefined;
   if (path.subAttribute !== undefined) {
     const sub = subAttributeOf(definition, path.subAttribute, path);
     if (skipsReadOnly(sub, change)) {
       return;
     }
-    const target = existing ?? {};
-    const subKey = findOwnKey(target, sub.name) ?? sub.name;
-    if (op === 'remove' || value === null) {
-      deleteOwn(target, subKey);
-    } else {
-      writeOwn(target, subKey, coerceScalar(sub, value, path.raw));
-    }
-    storeOrDelete(container, key, target);
+    changeSubAttribute(container, key, sub.name, change, (item) =>
+      coerceScalar(sub, item, path.raw),
+    );
 
     return;
   }
@@ -100,7 +93,9 @@ function applyComplex(
   }
   // RFC 7644 §3.5.2.3 merges sub-attributes, but a manager is identified by its value: a new
   // manager replaces the old one whole instead of keeping the old one's $ref.
-  const target = definition.shorthand !== undefined || existing === undefined ? {} : existing;
+  const current = readOwn(container, key);
+  const keepsOld = definition.shorthand === undefined && isPlainObject(current);
+  const target = keepsOld ? current : {};
   mergeOwn(target, coerceComplex(definition, value, path.raw));
   storeOrDelete(container, key, target);
 }
@@ -123,14 +118,7 @@ function applySchemaless(container: JsonObject, key: string, change: AttributeCh
         `names a sub-attribute of "${key}", which holds no object`,
       );
     }
-    const target = current ?? {};
-    const subKey = findOwnKey(target, path.subAttribute) ?? path.subAttribute;
-    if (op === 'remove' || value === null) {
-      deleteOwn(target, subKey);
-    } else {
-      writeOwn(target, subKey, value);
-    }
-    storeOrDelete(container, key, target);
+    changeSubAttribute(container, key, path.subAttribute, change, (item) => item);
   } else if (op === 'remove' || value === null) {
     deleteOwn(container, key);
   } else if (op === 'add' && Array.isArray(current) && Array.isArray(value)) {
@@ -139,6 +127,25 @@ function applySchemaless(container: JsonObject, key: string, change: AttributeCh
   } else {
     writeOwn(container, key, value);
   }
+}
+
+/** Writes or unassigns one sub-attribute, creating the parent or dropping it once empty. */
+function changeSubAttribute(
+  container: JsonObject,
+  key: string,
+  name: string,
+  { op, value }: AttributeChange,
+  coerce: (value: unknown) => unknown,
+): void {
+  const current = readOwn(container, key);
+  const target = isPlainObject(current) ? current : {};
+  const subKey = findOwnKey(target, name) ?? name;
+  if (op === 'remove' || value === null) {
+    deleteOwn(target, subKey);
+  } else {
+    writeOwn(target, subKey, coerce(value));
+  }
+  storeOrDelete(container, key, target);
 }
 
 function unassign(

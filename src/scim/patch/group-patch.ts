@@ -5,8 +5,7 @@ import { CORE_GROUP_URN, GROUP_ATTRIBUTES } from './group-schema';
 import { MemberDelta } from './member-delta';
 import type { JsonObject } from './own-properties';
 import { ScimPatchError } from './patch-error';
-import { checkPathless, type PatchOperation, toPatchOpName } from './patch-request';
-import { assertNoPrototypeKeys } from './prototype-guard';
+import { checkOperation, type PatchOperation } from './patch-request';
 import { parseScimPath, type ScimPath } from './scim-path';
 import { coerceElements, coerceScalar } from './value-coercion';
 import type { ValueFilter } from './value-filter';
@@ -55,22 +54,16 @@ export function applyGroupPatch(
 }
 
 function applyOperation(draft: GroupDraft, operation: PatchOperation): void {
-  const op = toPatchOpName(operation.op);
-  if (op === undefined) {
-    throw ScimPatchError.invalidSyntax('"op" to be "add", "replace" or "remove"', operation.op);
-  }
-  assertNoPrototypeKeys(operation.value, 'value');
-  const rawPath = operation.path ?? undefined;
+  const { op, path: rawPath, value } = checkOperation(operation);
   if (rawPath !== undefined) {
     const path = parseScimPath(rawPath, [CORE_GROUP_URN]);
-    applyChange(draft, { op, path, value: operation.value, readOnly: 'refuse' });
+    applyChange(draft, { op, path, value, readOnly: 'refuse' });
 
     return;
   }
-  checkPathless(op, operation.value);
   // Okta renames a group with a path-less replace that repeats the group's id; the read-only
-  // skip below lets that through.
-  for (const [key, item] of Object.entries(operation.value as JsonObject)) {
+  // skip lets that through.
+  for (const [key, item] of Object.entries(value as JsonObject)) {
     const path = parseScimPath(key, [CORE_GROUP_URN]);
     applyChange(draft, { op, path, value: item, readOnly: 'skip' });
   }

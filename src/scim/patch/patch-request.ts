@@ -22,7 +22,7 @@ export interface PatchOperation {
 const BUILT_IN_SCHEMAS = [CORE_USER_URN, ENTERPRISE_USER_URN, CORE_GROUP_URN];
 
 /** The lower-case op name; Entra ID sends "Add", "Replace" and "Remove". */
-export function toPatchOpName(op: unknown): PatchOpName | undefined {
+function toPatchOpName(op: unknown): PatchOpName | undefined {
   const name = typeof op === 'string' ? op.toLowerCase() : undefined;
 
   return name === 'add' || name === 'replace' || name === 'remove' ? name : undefined;
@@ -63,27 +63,40 @@ function parseOperation(operation: unknown): PatchOperation {
   if (!isPlainObject(operation)) {
     throw ScimPatchError.invalidSyntax('each operation to be an object with "op"', operation);
   }
-  const rawOp = readCaseInsensitive(operation, 'op');
-  const op = toPatchOpName(rawOp);
+
+  return checkOperation({
+    op: readCaseInsensitive(operation, 'op'),
+    path: readCaseInsensitive(operation, 'path'),
+    value: readCaseInsensitive(operation, 'value'),
+  });
+}
+
+/**
+ * Checks one operation and returns it with a lower-case op. The PATCH engines call it again
+ * because their callers may build operations in code rather than parse them from a request.
+ */
+export function checkOperation(operation: {
+  op: unknown;
+  path?: unknown;
+  value?: unknown;
+}): PatchOperation {
+  const op = toPatchOpName(operation.op);
   if (op === undefined) {
     throw ScimPatchError.invalidSyntax(
       '"op" to be "add", "replace" or "remove" in any case',
-      rawOp,
+      operation.op,
     );
   }
-  const path = readCaseInsensitive(operation, 'path') ?? undefined;
+  const path = operation.path ?? undefined;
   if (path !== undefined && typeof path !== 'string') {
     throw ScimPatchError.invalidSyntax('"path" to be a string', path);
   }
-  const value = readCaseInsensitive(operation, 'value');
-  if (path === undefined) {
-    checkPathless(op, value);
-  } else {
+  if (path !== undefined) {
     parseScimPath(path, BUILT_IN_SCHEMAS);
   }
-  if (op !== 'remove' && value === undefined) {
-    throw ScimPatchError.invalidValue('value', `a value for "${op}"`, value);
-  }
+  const { value } = operation;
+  assertNoPrototypeKeys(value, 'value');
+  checkValue(op, path, value);
 
   return {
     op,
@@ -92,15 +105,18 @@ function parseOperation(operation: unknown): PatchOperation {
   };
 }
 
-export function checkPathless(op: PatchOpName, value: unknown): void {
-  if (op === 'remove') {
+function checkValue(op: PatchOpName, path: string | undefined, value: unknown): void {
+  if (path === undefined && op === 'remove') {
     throw ScimPatchError.noTarget('', 'a remove needs a path naming what to remove');
   }
-  if (!isPlainObject(value)) {
+  if (path === undefined && !isPlainObject(value)) {
     throw ScimPatchError.invalidValue(
       'value',
       `an object of attributes when "${op}" has no path`,
       value,
     );
+  }
+  if (op !== 'remove' && value === undefined) {
+    throw ScimPatchError.invalidValue('value', `a value for "${op}"`, value);
   }
 }

@@ -11,8 +11,7 @@ import {
   writeOwn,
 } from './own-properties';
 import { ScimPatchError } from './patch-error';
-import { checkPathless, type PatchOperation, toPatchOpName } from './patch-request';
-import { assertNoPrototypeKeys } from './prototype-guard';
+import { checkOperation, type PatchOperation } from './patch-request';
 import { parseScimPath, type ScimPath } from './scim-path';
 import {
   CORE_USER_URN,
@@ -20,6 +19,9 @@ import {
   ENTERPRISE_USER_URN,
   USER_ATTRIBUTES,
 } from './user-schema';
+
+/** Core schemas are never User extensions, so a path into another one is a mistake. */
+const CORE_SCHEMA_PREFIX = /^urn:ietf:params:scim:schemas:core:/i;
 
 /**
  * Applies PATCH operations to a stored User resource and returns the patched copy. The input is
@@ -43,21 +45,15 @@ export function applyUserPatch(
 }
 
 function applyOperation(draft: JsonObject, operation: PatchOperation): void {
-  const op = toPatchOpName(operation.op);
-  if (op === undefined) {
-    throw ScimPatchError.invalidSyntax('"op" to be "add", "replace" or "remove"', operation.op);
-  }
-  assertNoPrototypeKeys(operation.value, 'value');
+  const { op, path: rawPath, value: sent } = checkOperation(operation);
   // A private copy, so the returned resource never shares objects with the request.
-  const value = cloneJson(operation.value);
-  const rawPath = operation.path ?? undefined;
+  const value = cloneJson(sent);
   if (rawPath !== undefined) {
     const path = parseScimPath(rawPath, knownSchemas(draft));
     applyAtPath(draft, { op, path, value, readOnly: 'refuse' });
 
     return;
   }
-  checkPathless(op, value);
   for (const [key, item] of Object.entries(value as JsonObject)) {
     const path = parsePathlessKey(draft, key, item);
     applyAtPath(draft, { op, path, value: item, readOnly: 'skip' });
@@ -82,6 +78,9 @@ function parsePathlessKey(draft: JsonObject, key: string, item: unknown): ScimPa
 
 function applyAtPath(draft: JsonObject, change: AttributeChange): void {
   const { schema, attribute, raw } = change.path;
+  if (schema !== undefined && CORE_SCHEMA_PREFIX.test(schema) && !sameName(schema, CORE_USER_URN)) {
+    throw ScimPatchError.invalidPath(raw, `names the schema ${schema}, which a User does not have`);
+  }
   if (schema !== undefined && !sameName(schema, CORE_USER_URN)) {
     applyToExtension(draft, schema, change);
   } else if (attribute === undefined) {
