@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -26,6 +27,12 @@ const schema = z.object({
     .default(24 * 7),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(2_000),
+  JWT_PRIVATE_KEY: z.string().optional(),
+  TRUST_PROXY: z.string().optional(),
+  // OWASP's baseline for Argon2id: 19 MiB, 2 passes, 1 lane.
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(64).max(4_194_304).default(19_456),
+  ARGON2_ITERATIONS: z.coerce.number().int().min(1).max(100).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -45,7 +52,22 @@ export interface Config {
   invitationTtlHours: number;
   mailMaxAttempts: number;
   mailRetryBaseMs: number;
+  /** Signs access tokens (PKCS8 PEM); unset outside production means a key kept under `dataDir`. */
+  jwtPrivateKey?: string;
+  argon2: Argon2Settings;
+  /** Unset: the socket's address is the client's. A hop count, `true`, or addresses/subnets. */
+  trustProxy: boolean | number | string;
 }
+
+/** Argon2id cost; hashes keep the parameters they were made with, so raising them is safe. */
+export interface Argon2Settings {
+  memoryKib: number;
+  iterations: number;
+  parallelism: number;
+}
+
+/** The signing algorithms the gateway supports, by the kind of key configured. */
+export type SigningAlgorithm = 'ES256' | 'EdDSA';
 
 export class ConfigError extends Error {}
 
@@ -66,6 +88,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration: SECRET_KEY is required in production (32 or more random characters)',
     );
   }
+  if (raw.NODE_ENV === 'production' && !raw.JWT_PRIVATE_KEY) {
+    throw new ConfigError(
+      'invalid configuration: JWT_PRIVATE_KEY is required in production (a PKCS8 PEM key; ' +
+        'create one with `openssl genpkey -algorithm ed25519`)',
+    );
+  }
+  // Secret stores and env files often carry a PEM on one line, with its newlines as `\\n`.
+  const jwtPrivateKey = raw.JWT_PRIVATE_KEY?.replaceAll('\\n', '\n');
+  if (jwtPrivateKey) signingAlgorithmOf(jwtPrivateKey);
 
   return {
     databaseUrl: raw.DATABASE_URL,
@@ -80,5 +111,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationTtlHours: raw.INVITATION_TTL_HOURS,
     mailMaxAttempts: raw.MAIL_MAX_ATTEMPTS,
     mailRetryBaseMs: raw.MAIL_RETRY_BASE_MS,
+    jwtPrivateKey,
+    trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+    argon2: {
+      memoryKib: raw.ARGON2_MEMORY_KIB,
+      iterations: raw.ARGON2_ITERATIONS,
+      parallelism: raw.ARGON2_PARALLELISM,
+    },
   };
+}
+
+/** Express's forms: `true`, a number of hops, or a comma-separated list of addresses. */
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * The JWS algorithm for a private key: ES256 for an EC P-256 key, EdDSA for Ed25519. Anything
+ * else, or text that is not a private key, is a configuration error that says what to supply.
+ */
+export function signingAlgorithmOf(pem: string): SigningAlgorithm {
+  const expected =
+    'must be a PKCS8 PEM private key of type EC P-256 (ES256) or Ed25519 (EdDSA), ' +
+    'e.g. from `openssl genpkey -algorithm ed25519`';
+  let key: ReturnType<typeof createPrivateKey>;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw new ConfigError(`invalid configuration: JWT_PRIVATE_KEY ${expected}`);
+  }
+  if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
+    return 'ES256';
+  }
+  const received = [key.asymmetricKeyType, key.asymmetricKeyDetails?.namedCurve].filter(Boolean);
+  throw new ConfigError(
+    `invalid configuration: JWT_PRIVATE_KEY ${expected}; received a ${received.join(' ')} key`,
+  );
 }

@@ -7,6 +7,7 @@ import { startHttpServer } from './http/server';
 import { createLogger } from './logger';
 import { MailWorker } from './mail/mail.worker';
 import { createRuntime } from './runtime';
+import { resolveSigningKey } from './session/signing-key';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,7 +17,12 @@ async function main(): Promise<void> {
   const applied = await migrate(orm);
   if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
 
-  const runtime = createRuntime(config, resolveSecretKey(config), () => mailWorker.wake());
+  const runtime = createRuntime(
+    config,
+    resolveSecretKey(config),
+    () => mailWorker.wake(),
+    resolveSigningKey(config),
+  );
   const mailWorker = MailWorker.fromConfig(config, { orm, log, outbox: runtime.outbox });
   mailWorker.start();
   const server = await startHttpServer({ orm, log, runtime, port: config.port });

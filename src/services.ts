@@ -3,11 +3,16 @@ import { AuditService } from './audit/audit.service';
 import { AuditLog, type RequestMeta } from './audit/audit-log';
 import { AccessTokenService } from './auth/access-token.service';
 import { PasswordResetService } from './auth/password-reset.service';
+import { IdentityProviderService } from './identity-provider/identity-provider.service';
+import { IdpTokenAuthenticator } from './identity-provider/idp-token.authenticator';
 import { IdpSyncService } from './idp/idp-sync.service';
 import { InvitationService } from './invitation/invitation.service';
+import { InvitationAcceptanceService } from './invitation/invitation-acceptance.service';
+import { SignInService } from './password/sign-in.service';
 import { ResourceService } from './resource/resource.service';
 import type { Runtime } from './runtime';
 import { ScimTokenService } from './scim/scim-token.service';
+import { SessionService } from './session/session.service';
 import { SsoService } from './sso/sso.service';
 import { TeamService } from './team/team.service';
 import { ProvisioningService } from './tenant/provisioning.service';
@@ -29,12 +34,17 @@ export function createServices(em: EntityManager, runtime: Runtime, meta: Reques
   return {
     accessTokens: new AccessTokenService(em, deps.audit),
     audit: new AuditService(em),
+    identityProviders: new IdentityProviderService(deps),
     idpSync: new IdpSyncService(deps),
+    idpTokens: new IdpTokenAuthenticator(deps, runtime.jwks),
     invitations: new InvitationService(deps),
+    invitationAcceptance: new InvitationAcceptanceService(deps),
     lifecycle: new UserLifecycleService(deps),
     passwordResets: new PasswordResetService(deps),
     provisioning: new ProvisioningService(deps),
     scimTokens: new ScimTokenService(deps),
+    sessions: new SessionService(deps),
+    signIn: new SignInService(deps),
     sso: new SsoService(deps),
     resources: new ResourceService(deps),
     teams: new TeamService(deps),

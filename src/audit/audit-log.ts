@@ -23,6 +23,13 @@ export const userActor = (actor: Actor): AuditActor => ({
   email: actor.email,
 });
 
+/** A user acting on their own account without a token yet: accepting, signing in, resetting. */
+export const accountActor = (user: { id: string; email: string }): AuditActor => ({
+  type: AuditActorType.USER,
+  id: user.id,
+  email: user.email,
+});
+
 export const SYSTEM_ACTOR: AuditActor = { type: AuditActorType.SYSTEM, id: null, email: null };
 
 /** Writes audit events into the caller's transaction, so an event exists iff its change does. */

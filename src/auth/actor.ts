@@ -6,7 +6,10 @@ export interface Actor {
   tenantId: string;
   email: string;
   role: TenantRole;
-  accessTokenId: string;
+  /** Set when the caller sent a personal access token. */
+  accessTokenId?: string;
+  /** Set when the caller sent a session's access token (a JWT). */
+  sessionId?: string;
 }
 
 export const isAdmin = (actor: Actor): boolean => actor.role === TenantRole.ADMIN;

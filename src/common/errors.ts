@@ -28,6 +28,22 @@ export enum UserErrorCode {
   SSO_RECOMMENDED = 'SSO_RECOMMENDED',
   /** The caller's copy is older than the stored one (a SCIM If-Match that no longer holds). */
   STALE_VERSION = 'STALE_VERSION',
+  /** A one-time link or refresh token that is unknown, expired, revoked or already used. */
+  INVALID_TOKEN = 'INVALID_TOKEN',
+  /** Sign-in refused; the same answer whether the account exists or the password is wrong. */
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  /** Too many attempts; `retryAfter` says when the next one is allowed. */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** A new password breaks the password policy; the message names the rule. */
+  WEAK_PASSWORD = 'WEAK_PASSWORD',
+  /** Sign-in of a known but DEACTIVATED user. */
+  USER_DEACTIVATED = 'USER_DEACTIVATED',
+  /** Sign-in of someone unknown to an INVITE_ONLY tenant, with no pending invitation. */
+  NOT_INVITED = 'NOT_INVITED',
+  /** Sign-in of someone the identity provider has not synced to a SCIM tenant yet. */
+  NOT_PROVISIONED = 'NOT_PROVISIONED',
+  /** The verified email belongs to an account linked to another identity at the IdP. */
+  IDENTITY_MISMATCH = 'IDENTITY_MISMATCH',
 }
 
 export type ErrorCode = RequestErrorCode | UserErrorCode;
@@ -81,6 +97,30 @@ export class DomainError extends Error {
       ErrorCode.ALREADY_EXISTS,
       `A ${kind} with ${key} "${value}" already exists; choose another ${key}.`,
       [key],
+    );
+  }
+
+  /** Refuses an attempt over a rate limit, saying when the next one is allowed. */
+  static rateLimited(attempts: string, retryAt: Date): DomainError {
+    const seconds = Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000));
+
+    return new DomainError(
+      ErrorCode.RATE_LIMITED,
+      `Too many ${attempts}. Try again after ${retryAt.toISOString()} (in ${seconds} s).`,
+      undefined,
+      { retryAfter: retryAt },
+    );
+  }
+
+  /**
+   * One answer for every one-time token that does not work, whatever the reason, so that a
+   * token holder learns nothing about which tokens exist.
+   */
+  static invalidToken(what: string, field: string, howToFix: string): DomainError {
+    return new DomainError(
+      ErrorCode.INVALID_TOKEN,
+      `This ${what} is invalid, expired or already used. ${howToFix}`,
+      [field],
     );
   }
 

@@ -15,6 +15,11 @@ export interface GraphQLContext {
   em: EntityManager;
   services: Services;
   loaders: Loaders;
+  /**
+   * Who signed in during this request, if anyone. Apollo hands resolvers a shallow copy of the
+   * context, so a sign-in is recorded in this shared object rather than in `actor`.
+   */
+  signedIn: { actor: Actor | null };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -34,10 +39,27 @@ export function createContext(
   meta: RequestMeta & { requestId: string },
 ): GraphQLContext {
   const services = createServices(em, runtime, meta);
-  const requestId = meta.requestId;
-  const tenantId = () => requireActor({ actor }).tenantId;
+  const signedIn = { actor: null as Actor | null };
+  // Read at load time, not now: a public mutation may sign someone in halfway (see `actAs`).
+  const tenantId = () => requireActor({ actor: actor ?? signedIn.actor }).tenantId;
 
-  return { requestId, actor, em, services, loaders: createLoaders(em, services, tenantId) };
+  return {
+    requestId: meta.requestId,
+    actor,
+    em,
+    services,
+    loaders: createLoaders(em, services, tenantId),
+    signedIn,
+  };
+}
+
+/**
+ * Makes a user who just signed in (by accepting an invitation) the caller for the rest of this
+ * request, so that the mutation's payload resolves as it would on their next request.
+ */
+export function actAs(context: GraphQLContext, actor: Actor): void {
+  context.signedIn.actor = actor;
+  context.actor ??= actor;
 }
 
 /** The caller; resolvers reached without one were let through by mistake, so refuse loudly. */

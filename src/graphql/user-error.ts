@@ -13,6 +13,9 @@ export class UserError {
 
   @Field(() => [String], { nullable: true, description: 'Path to the input field at fault.' })
   field?: string[] | null;
+
+  @Field(() => Date, { nullable: true, description: 'With RATE_LIMITED: when to try again.' })
+  retryAfter?: Date | null;
 }
 
 export interface MutationPayload {
@@ -41,5 +44,12 @@ export async function asPayload<T extends object>(
 }
 
 export function toUserError(error: DomainError): UserError {
-  return { code: error.code as UserErrorCode, message: error.message, field: error.field ?? null };
+  const retryAfter = error.details?.retryAfter;
+
+  return {
+    code: error.code as UserErrorCode,
+    message: error.message,
+    field: error.field ?? null,
+    retryAfter: retryAfter instanceof Date ? retryAfter : null,
+  };
 }

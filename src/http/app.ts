@@ -6,13 +6,14 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
-import { AccessTokenService } from '../auth/access-token.service';
 import { DomainError } from '../common/errors';
 import { createContext, type GraphQLContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/format-error';
 import { createSchema } from '../graphql/schema';
+import { looksLikeJwt } from '../identity-provider/idp-token.authenticator';
 import type { Runtime } from '../runtime';
 import { createScimRouter } from '../scim/scim.router';
+import { createServices, type Services } from '../services';
 import { requestId } from './request-id';
 
 export interface AppDeps {
@@ -46,6 +47,9 @@ export async function createApp({ orm, log, runtime, httpServer }: AppDeps): Pro
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy the client's address is in X-Forwarded-For; per-network rate limits
+  // need it, and must not trust the header when no proxy sets it.
+  app.set('trust proxy', runtime.settings.trustProxy ?? false);
   app.use(requestId);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -70,6 +74,11 @@ export async function createApp({ orm, log, runtime, httpServer }: AppDeps): Pro
     }
   });
 
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.set('cache-control', 'public, max-age=300');
+    res.json(runtime.sessionKeys.jwks());
+  });
+
   app.use('/scim/v2/:tenantSlug', createScimRouter(orm, runtime, log));
 
   app.use(
@@ -78,13 +87,14 @@ export async function createApp({ orm, log, runtime, httpServer }: AppDeps): Pro
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const em = orm.em.fork();
-        const actor = await authenticate(req, em);
-
-        return createContext(em, runtime, actor, {
+        const meta = {
           requestId: res.locals.requestId,
           ip: req.ip ?? null,
           userAgent: req.header('user-agent') ?? null,
-        });
+        };
+        const actor = await authenticate(req, createServices(em, runtime, meta));
+
+        return createContext(em, runtime, actor, meta);
       },
     }),
   );
@@ -93,7 +103,7 @@ export async function createApp({ orm, log, runtime, httpServer }: AppDeps): Pro
 }
 
 /** A request without a token is anonymous; one with a bad token is refused outright. */
-async function authenticate(req: Request, em: ReturnType<MikroORM['em']['fork']>) {
+async function authenticate(req: Request, services: Services) {
   const header = req.header('authorization');
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -103,7 +113,15 @@ async function authenticate(req: Request, em: ReturnType<MikroORM['em']['fork']>
     ).toGraphQL();
   }
   try {
-    return await new AccessTokenService(em).authenticate(match[1]);
+    const token = match[1];
+    if (looksLikeJwt(token)) {
+      // The gateway's own session tokens name PUBLIC_URL as issuer; any other is an IdP's.
+      if (services.sessions.issuedHere(token)) return await services.sessions.authenticate(token);
+
+      return await services.idpTokens.authenticate(token, req.header('x-tenant'));
+    }
+
+    return await services.accessTokens.authenticate(token);
   } catch (error) {
     throw error instanceof DomainError ? error.toGraphQL() : error;
   }

@@ -8,7 +8,7 @@ import { Invitation, InvitationStatus } from '../invitation/invitation.entity';
 import { ResourceCollaborator } from '../resource/resource-collaborator.entity';
 import type { ServiceDeps } from '../services';
 import { Team, TeamSource } from '../team/team.entity';
-import { assertNameFree, findUsers, lockTeam, withUniqueName } from '../team/team.service';
+import { assertNameFree, lockTeam, withUniqueName } from '../team/team.service';
 import { TeamMembership } from '../team/team-membership.entity';
 import { assertValidTeamName } from '../team/team-rules';
 import { capabilitiesOf } from '../tenant/capabilities';
@@ -36,6 +36,9 @@ export interface IdpGroupChange {
   /** The complete member list, when the IdP sends one. */
   replaceMembers?: string[] | null;
 }
+
+/** The longest value each column holds, in characters; a longer one is refused, never cut. */
+const MAX_LENGTH = { email: 320, displayName: 200, externalId: 255 } as const;
 
 const userTarget = (user: User): AuditTarget => ({
   type: 'user',
@@ -140,6 +143,7 @@ export class IdpSyncService {
     input: { displayName: string; externalId: string | null; memberIds: string[] },
   ): Promise<Team> {
     assertValidTeamName(input.displayName);
+    assertFits({ externalId: input.externalId });
 
     return withUniqueName(input.displayName, () =>
       this.em.transactional(async (em) => {
@@ -171,6 +175,7 @@ export class IdpSyncService {
     expectedVersion?: number,
   ): Promise<Team> {
     if (change.displayName !== undefined) assertValidTeamName(change.displayName);
+    assertFits({ externalId: change.externalId });
 
     return withUniqueName(change.displayName, () =>
       this.em.transactional(async (em) => {
@@ -217,6 +222,11 @@ export class IdpSyncService {
     input: IdpUser,
     run: (em: EntityManager, tenant: Tenant) => Promise<User>,
   ): Promise<User> {
+    assertFits({
+      email: input.email,
+      displayName: input.displayName,
+      externalId: input.externalId,
+    });
     try {
       return await this.em.transactional(async (em) => {
         const tenant = await this.lockScimTenant(em, principal);
@@ -301,11 +311,23 @@ export class IdpSyncService {
     };
   }
 
+  /** The users a group names as members; each must be a user of the tenant. */
   private async members(em: EntityManager, tenant: Tenant, ids: string[]): Promise<User[]> {
     const distinct = [...new Set(ids)];
     if (distinct.length === 0) return [];
+    const found = await em.find(User, { tenant, id: { $in: distinct.filter(isUuid) } });
+    const unknown = distinct.filter((id) => !found.some((user) => user.id === id));
+    if (unknown.length > 0) {
+      throw new DomainError(
+        UserErrorCode.NOT_FOUND,
+        `Every member must be the id of a user of this tenant; ` +
+          `${unknown.map((id) => `"${id}"`).join(', ')} is not. Provision the user first, ` +
+          'or leave them out of members.',
+        ['members'],
+      );
+    }
 
-    return findUsers(em, tenant.id, distinct);
+    return distinct.map((id) => found.find((user) => user.id === id)!);
   }
 
   private async findUser(
@@ -353,6 +375,20 @@ export class IdpSyncService {
     }
 
     return tenant;
+  }
+}
+
+function assertFits(values: Partial<Record<keyof typeof MAX_LENGTH, string | null>>): void {
+  for (const field of Object.keys(values) as (keyof typeof MAX_LENGTH)[]) {
+    const length = [...(values[field] ?? '')].length;
+    if (length > MAX_LENGTH[field]) {
+      throw new DomainError(
+        UserErrorCode.INVALID_VALUE,
+        `${field} must be at most ${MAX_LENGTH[field]} characters; received ${length}. ` +
+          'Shorten it in the identity provider.',
+        [field],
+      );
+    }
   }
 }
 

@@ -8,7 +8,7 @@ export interface RenderedMail {
 const escapeHtml = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const formatExpiry = (date: Date): string =>
+const formatTime = (date: Date): string =>
   `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 function layout(paragraphs: string[], link: { href: string; label: string }): string {
@@ -32,7 +32,7 @@ export function invitationMail(input: {
   const who = input.inviterEmail ? `${input.inviterEmail} invited you` : 'You are invited';
   const lines = [
     `${who} to join ${input.tenantName}.`,
-    `The invitation expires on ${formatExpiry(input.expiresAt)}.`,
+    `The invitation expires on ${formatTime(input.expiresAt)}.`,
   ];
 
   return {
@@ -49,7 +49,7 @@ export function passwordResetMail(input: {
 }): RenderedMail {
   const lines = [
     `A password reset was requested for your ${input.tenantName} account.`,
-    `The link works once and expires on ${formatExpiry(input.expiresAt)}.`,
+    `The link works once and expires on ${formatTime(input.expiresAt)}.`,
     'If you did not ask for this, ignore this message; your password stays the same.',
   ];
 
@@ -57,5 +57,25 @@ export function passwordResetMail(input: {
     subject: `Reset your ${input.tenantName} password`,
     text: `${lines.join('\n\n')}\n\nChoose a new password: ${input.link}\n`,
     html: layout(lines, { href: input.link, label: 'Choose a new password' }),
+  };
+}
+
+export function passwordChangedMail(input: {
+  tenantName: string;
+  changedAt: Date;
+  /** Where to ask for a new reset link, for an owner who did not make this change. */
+  resetLink: string;
+}): RenderedMail {
+  const lines = [
+    `Your ${input.tenantName} password was changed on ${formatTime(input.changedAt)}.`,
+    'Every session and personal access token you had was signed out; sign in again with the ' +
+      'new password.',
+    'If you did not change it, reset it again at once and tell your administrator.',
+  ];
+
+  return {
+    subject: `Your ${input.tenantName} password was changed`,
+    text: `${lines.join('\n\n')}\n\nReset your password: ${input.resetLink}\n`,
+    html: layout(lines, { href: input.resetLink, label: 'Reset your password' }),
   };
 }

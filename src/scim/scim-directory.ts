@@ -6,7 +6,7 @@ import { Team } from '../team/team.entity';
 import { User } from '../user/user.entity';
 import { type FilterSchema, ScimFilterError, translateFilter } from './filter';
 import { ScimError } from './scim-error';
-import { GROUP_FILTER_SCHEMA, USER_FILTER_SCHEMA } from './scim-filter-schemas';
+import { GROUP_FILTER_SCHEMA, spelledAttribute, USER_FILTER_SCHEMA } from './scim-filter-schemas';
 import type { GroupMember } from './scim-group.mapper';
 import type { ListParams } from './scim-list-params';
 
@@ -31,8 +31,12 @@ export class ScimDirectory {
     return readRows(this.em, User, rows)[0] ?? null;
   }
 
-  async users(tenantId: string, params: ListParams): Promise<Listed<User>> {
-    const rows = await this.list('app_user', 'u', USER_FILTER_SCHEMA, tenantId, params);
+  async users(
+    tenantId: string,
+    params: ListParams,
+    schema = USER_FILTER_SCHEMA,
+  ): Promise<Listed<User>> {
+    const rows = await this.list('app_user', 'u', schema, tenantId, params);
 
     return { totalResults: rows.totalResults, rows: readRows(this.em, User, rows.rows) };
   }
@@ -46,8 +50,12 @@ export class ScimDirectory {
     return readRows(this.em, Team, rows)[0] ?? null;
   }
 
-  async groups(tenantId: string, params: ListParams): Promise<Listed<Team>> {
-    const rows = await this.list('team', 't', GROUP_FILTER_SCHEMA, tenantId, params);
+  async groups(
+    tenantId: string,
+    params: ListParams,
+    schema = GROUP_FILTER_SCHEMA,
+  ): Promise<Listed<Team>> {
+    const rows = await this.list('team', 't', schema, tenantId, params);
 
     return { totalResults: rows.totalResults, rows: readRows(this.em, Team, rows.rows) };
   }
@@ -127,7 +135,7 @@ function sortExpression(schema: FilterSchema, sortBy: string): string {
   if (!attribute || attribute.kind !== 'scalar') {
     const sortable = Object.entries(schema.attributes)
       .filter(([, a]) => a.kind === 'scalar')
-      .map(([name]) => name);
+      .map(([name]) => spelledAttribute(name));
     throw ScimError.invalidValue(
       `sortBy "${sortBy}" is not a sortable attribute; use one of: ${sortable.join(', ')}.`,
     );

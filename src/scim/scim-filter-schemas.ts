@@ -82,3 +82,59 @@ export const GROUP_FILTER_SCHEMA: FilterSchema = {
     },
   },
 };
+
+const NULL_OF_TYPE: Record<ScalarAttribute['type'], string> = {
+  string: 'null::text',
+  reference: 'null::text',
+  boolean: 'null::boolean',
+  dateTime: 'null::timestamptz',
+  integer: 'null::integer',
+};
+
+/**
+ * A search from the server root filters users and groups alike, and an attribute one type
+ * lacks counts as having no value there (RFC 7644 §3.4.2.2): `userName eq "x"` matches no
+ * group, and `not (userName eq "x")` every group, instead of failing as an unknown name.
+ */
+function acrossTypes(own: FilterSchema, other: FilterSchema): FilterSchema {
+  const attributes = { ...own.attributes };
+  for (const [name, attribute] of Object.entries(other.attributes)) {
+    if (name in attributes) continue;
+    attributes[name] =
+      attribute.kind === 'multi'
+        ? { ...attribute, elements: 'null::jsonb' }
+        : { ...attribute, sql: NULL_OF_TYPE[attribute.type] };
+  }
+
+  return { schemaUrns: [...new Set([...own.schemaUrns, ...other.schemaUrns])], attributes };
+}
+
+export const ROOT_USER_FILTER_SCHEMA = acrossTypes(USER_FILTER_SCHEMA, GROUP_FILTER_SCHEMA);
+export const ROOT_GROUP_FILTER_SCHEMA = acrossTypes(GROUP_FILTER_SCHEMA, USER_FILTER_SCHEMA);
+
+/** The attribute names as SCIM writes them; the schemas above key them in lower case. */
+const SPELLED = [
+  'id',
+  'userName',
+  'externalId',
+  'displayName',
+  'active',
+  'title',
+  'userType',
+  'name.givenName',
+  'name.familyName',
+  'name.formatted',
+  'meta.created',
+  'meta.lastModified',
+  'phoneNumbers',
+  'manager',
+  'manager.value',
+  'employeeNumber',
+  'department',
+  'members',
+];
+
+/** How to show a lower-cased schema key to a client, e.g. in an error's detail. */
+export function spelledAttribute(key: string): string {
+  return SPELLED.find((name) => name.toLowerCase() === key) ?? key;
+}

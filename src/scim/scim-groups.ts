@@ -4,6 +4,7 @@ import { applyGroupPatch, parsePatchRequest } from './patch';
 import { listResponse, type ScimContext, type ScimReply } from './scim.router';
 import { ScimError } from './scim-error';
 import { ifMatchVersion } from './scim-etag';
+import { GROUP_FILTER_SCHEMA } from './scim-filter-schemas';
 import { fromScimGroup, toScimGroup } from './scim-group.mapper';
 import { type ListParams, parseListParams } from './scim-list-params';
 import { excludes, project } from './scim-projection';
@@ -34,12 +35,16 @@ async function present(ctx: ScimContext, teams: Team[], params: Projection) {
   );
 }
 
-export async function groupListing(ctx: ScimContext, params: ListParams) {
+export async function groupListing(
+  ctx: ScimContext,
+  params: ListParams,
+  schema = GROUP_FILTER_SCHEMA,
+) {
   if (params.count <= 0) {
-    const { totalResults } = await ctx.directory.groups(ctx.tenant.id, { ...params, count: 0 });
-    return { totalResults, resources: [] };
+    const counted = await ctx.directory.groups(ctx.tenant.id, { ...params, count: 0 }, schema);
+    return { totalResults: counted.totalResults, resources: [] };
   }
-  const { totalResults, rows } = await ctx.directory.groups(ctx.tenant.id, params);
+  const { totalResults, rows } = await ctx.directory.groups(ctx.tenant.id, params, schema);
 
   return { totalResults, resources: await present(ctx, rows, params) };
 }

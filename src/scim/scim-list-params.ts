@@ -25,7 +25,8 @@ function integer(name: string, value: unknown, fallback: number): number {
     throw ScimError.invalidValue(`${name} must be an integer; received ${JSON.stringify(value)}.`);
   }
 
-  return parsed;
+  // Past any real page anyway; unbounded, 1e20 would overflow PostgreSQL's bigint offset.
+  return Math.min(parsed, Number.MAX_SAFE_INTEGER);
 }
 
 /**

@@ -83,7 +83,7 @@ export function fromScimUser(body: unknown): IdpUser {
 
   return {
     userName: userName.trim(),
-    email: emailOf(body, userName),
+    email: emailOf(body, userName.trim()),
     displayName: optionalString(body, 'displayName'),
     externalId: optionalString(body, 'externalId'),
     active: parseActive(body.active),

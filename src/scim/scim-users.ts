@@ -3,6 +3,7 @@ import { applyUserPatch, type PatchOperation, parsePatchRequest } from './patch'
 import { listResponse, type ScimContext, type ScimReply } from './scim.router';
 import { ScimError } from './scim-error';
 import { ifMatchVersion } from './scim-etag';
+import { ROOT_GROUP_FILTER_SCHEMA, ROOT_USER_FILTER_SCHEMA } from './scim-filter-schemas';
 import { groupListing } from './scim-groups';
 import { type ListParams, parseListParams } from './scim-list-params';
 import { project } from './scim-projection';
@@ -83,10 +84,14 @@ export function userHandlers() {
     /** POST /.search: users first, then groups, paged as one list. */
     async searchAll(req: Request, ctx: ScimContext): Promise<ScimReply> {
       const params = parseListParams(req.body ?? {});
-      const users = await ctx.directory.users(ctx.tenant.id, params);
+      const users = await ctx.directory.users(ctx.tenant.id, params, ROOT_USER_FILTER_SCHEMA);
       const skip = Math.max(0, params.startIndex - 1 - users.totalResults);
       const room = params.count - users.rows.length;
-      const groups = await groupListing(ctx, { ...params, startIndex: skip + 1, count: room });
+      const groups = await groupListing(
+        ctx,
+        { ...params, startIndex: skip + 1, count: room },
+        ROOT_GROUP_FILTER_SCHEMA,
+      );
       const resources = [
         ...users.rows.map((user) => present(user, ctx, params)),
         ...groups.resources,

@@ -15,6 +15,7 @@ import { ScimDirectory } from './scim-directory';
 import { ScimError, scimErrorFromDomain } from './scim-error';
 import { groupHandlers } from './scim-groups';
 import { LIST_RESPONSE, resourceTypeDocs, schemaDocs, serviceProviderConfig } from './scim-schemas';
+import { assertStorableText } from './scim-text-guard';
 import type { ScimCaller } from './scim-token.service';
 import { userHandlers } from './scim-users';
 
@@ -60,18 +61,30 @@ export function listResponse(totalResults: number, startIndex: number, resources
  */
 export function createScimRouter(orm: MikroORM, runtime: Runtime, log: Logger): Router {
   const router = Router({ mergeParams: true });
+  // The caller is known before anything else is done: a request without a valid token gets a
+  // 401 whatever it asks for, and its body is not even read.
+  router.use(async (req, res, next) => {
+    try {
+      res.locals.scim = await authenticate(req, res, orm, runtime);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
   // Okta sends application/json; the RFC's type is application/scim+json. Accept both.
   router.use(express.json({ type: ['application/json', SCIM_CONTENT_TYPE], limit: '1mb' }));
   router.use((req, _res, next) => {
-    if (req.body !== undefined) assertNoPrototypeKeys(req.body);
+    if (req.body !== undefined) {
+      assertNoPrototypeKeys(req.body);
+      assertStorableText(req.body);
+    }
     next();
   });
 
   const handle = (handler: ScimHandler): RequestHandler => {
     return async (req, res, next) => {
       try {
-        const ctx = await authenticate(req, res, orm, runtime);
-        sendScim(res, await handler(req, ctx));
+        sendScim(res, await handler(req, res.locals.scim as ScimContext));
       } catch (error) {
         next(error);
       }

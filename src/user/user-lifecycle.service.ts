@@ -9,6 +9,7 @@ import { Invitation, InvitationStatus } from '../invitation/invitation.entity';
 import { Resource } from '../resource/resource.entity';
 import { ResourceCollaborator } from '../resource/resource-collaborator.entity';
 import type { ServiceDeps } from '../services';
+import { SessionFamily } from '../session/session-family.entity';
 import { Team } from '../team/team.entity';
 import { TeamMembership } from '../team/team-membership.entity';
 import type { Tenant } from '../tenant/tenant.entity';
@@ -30,7 +31,7 @@ export class UserLifecycleService {
   }
 
   /**
-   * Blocks the user: DEACTIVATED, every access token revoked and pending invitations revoked,
+   * Blocks the user: DEACTIVATED, every access token and session and pending invitation revoked,
    * all in one transaction, so the user's next request is already refused. Idempotent.
    */
   deactivate(actor: Actor, userId: string): Promise<User> {
@@ -120,6 +121,13 @@ export class UserLifecycleService {
       Invitation,
       { tenant, user, storedStatus: InvitationStatus.PENDING },
       { storedStatus: InvitationStatus.REVOKED, revokedAt: now },
+    );
+    // Access tokens of a session would be refused anyway (the user is not ACTIVE); revoking the
+    // sessions keeps them refused after a reactivation, like personal access tokens.
+    await em.nativeUpdate(
+      SessionFamily,
+      { tenant, user, revokedAt: null },
+      { revokedAt: now, revokedReason: 'user_deactivated' },
     );
     this.audit(em, tenant, by, 'user.deactivated', user, { tokensRevoked, invitationsRevoked });
   }

@@ -49,6 +49,7 @@ registerEnumType(UserSource, {
     '("tenant_id", lower("user_name"))',
 })
 @Index({ name: 'app_user_tenant_external_id_idx', properties: ['tenant', 'externalId'] })
+@Unique({ name: 'app_user_tenant_idp_subject_unique', properties: ['tenant', 'idpSubject'] })
 @Index({ name: 'app_user_tenant_id_idx', properties: ['tenant', 'id'] })
 // Prefix search on email and display name, case-insensitively (emails are stored lowercase).
 @Index({
@@ -95,6 +96,10 @@ export class User {
    */
   @Property({ type: 'string', length: 320 })
   userName!: string;
+
+  /** The user's id at the tenant's identity provider (its unique-id claim), once signed in. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  idpSubject?: string | null;
 
   /** Every SCIM attribute exactly as the identity provider last sent it; null for other users. */
   @Property({ type: 'jsonb', nullable: true })

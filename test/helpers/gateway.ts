@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type DocumentNode, print } from 'graphql';
-import { loadConfig } from '../../src/config';
+import { type Argon2Settings, loadConfig } from '../../src/config';
 import { migrate, openOrm } from '../../src/db/orm';
 import { type RunningServer, startHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
@@ -27,6 +27,14 @@ export interface GraphQLResponse<T> {
  */
 export type TestMailOptions = Partial<MailConfig> & MailWorkerTuning;
 
+export interface TestGatewayOptions {
+  /** The password hashing cost; by default the lowest, since most tests only need it to work. */
+  argon2?: Argon2Settings;
+}
+
+/** Argon2id at its cheapest, for tests that hash passwords without measuring them. */
+export const TEST_ARGON2: Argon2Settings = { memoryKib: 64, iterations: 1, parallelism: 1 };
+
 export interface TenantFixture {
   tenantId: string;
   slug: string;
@@ -47,7 +55,10 @@ export class TestGateway {
   ) {}
 
   /** Without `mail`, queued mail stays queued, as the tests that do not look at it expect. */
-  static async start(mail?: TestMailOptions): Promise<TestGateway> {
+  static async start(
+    mail?: TestMailOptions,
+    options: TestGatewayOptions = {},
+  ): Promise<TestGateway> {
     const database = await createTestDatabase();
     const orm = await openOrm({ url: database.url, poolMax: process.env.DATABASE_URL ? 10 : 1 });
     await migrate(orm);
@@ -59,7 +70,7 @@ export class TestGateway {
       },
     });
     let mailWorker: MailWorker | undefined;
-    const runtime = testRuntime(() => mailWorker?.wake());
+    const runtime = testRuntime(() => mailWorker?.wake(), options.argon2);
     const log = createLogger('info', sink);
     const server = await startHttpServer({ orm, log, runtime, port: 0, host: '127.0.0.1' });
     if (mail) {
@@ -136,9 +147,9 @@ export class TestGateway {
 }
 
 /** The runtime a test gateway uses: a fixed key, and links under a recognisable base URL. */
-export function testRuntime(onMailQueued?: () => void): Runtime {
+export function testRuntime(onMailQueued?: () => void, argon2 = TEST_ARGON2): Runtime {
   return createRuntime(
-    { publicUrl: 'http://gateway.test', invitationTtlHours: 24 * 7 },
+    { publicUrl: 'http://gateway.test', invitationTtlHours: 24 * 7, argon2 },
     'test-secret-key-that-is-long-enough-for-aes',
     onMailQueued,
   );

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessTokenService } from '../../src/auth/access-token.service';
+import { PasswordCredential } from '../../src/password/password-credential.entity';
+import type { PasswordHasher } from '../../src/password/password-hasher';
 import { Resource, ResourceKind } from '../../src/resource/resource.entity';
 import {
   ResourceCollaborator,
@@ -79,6 +81,13 @@ export class Seeder {
     const user = await this.user(tenantId, email, fields);
 
     return { user, token: await this.token(user) };
+  }
+
+  /** Gives `user` a local password, hashed as the gateway hashes it. */
+  async password(user: User, hasher: PasswordHasher, password: string): Promise<void> {
+    const tenant = await this.tenant(user.tenant.id);
+    this.em.create(PasswordCredential, { tenant, user, hash: await hasher.hash(password) });
+    await this.em.flush();
   }
 
   async token(user: User, expiresAt?: Date): Promise<string> {
