@@ -132,7 +132,7 @@ function sortExpression(schema: FilterSchema, sortBy: string): string {
     if (path.startsWith(prefix)) path = path.slice(prefix.length);
   }
   const attribute = schema.attributes[path];
-  if (!attribute || attribute.kind !== 'scalar') {
+  if (attribute?.kind !== 'scalar') {
     const sortable = Object.entries(schema.attributes)
       .filter(([, a]) => a.kind === 'scalar')
       .map(([name]) => spelledAttribute(name));
