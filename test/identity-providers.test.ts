@@ -108,7 +108,7 @@ describe('bearer JWTs from registered identity providers', () => {
     expect(admin.lastSeenAt).toBeTruthy();
   });
 
-  it('creates an unknown user at the first request in JIT mode, exactly once under concurrency', async () => {
+  it('creates an unknown user at first use in JIT mode, once under concurrency', async () => {
     const tenant = await tenantTrusting('JIT');
     const token = await issuer.mint(person('jit'));
 
@@ -130,7 +130,7 @@ describe('bearer JWTs from registered identity providers', () => {
     expect(events).toBe(1);
   });
 
-  it('refuses an unknown user in INVITE_ONLY mode, but accepts a pending invitation keeping its role', async () => {
+  it('refuses strangers in INVITE_ONLY but accepts an invitation, keeping its role', async () => {
     const tenant = await tenantTrusting('INVITE_ONLY');
     const stranger = await viewer(await issuer.mint(person('stranger')));
     await gateway.graphql(
@@ -267,7 +267,7 @@ describe('JWT attacks, each refused with 401', () => {
     expect((await viewer(`${signingInput}.${signature}`)).status).toBe(401);
   });
 
-  it('refuses an unknown kid, and refetches the key set at most once for a burst of them', async () => {
+  it('refuses unknown kids, refetching the key set at most once for a burst', async () => {
     const before = issuer.fetches;
     const tokens = await Promise.all(
       Array.from({ length: 5 }, (_, i) => issuer.mint(claims, { kid: `unknown-${i}` })),

@@ -25,7 +25,7 @@ afterAll(async () => {
 const tokenIn = (text: string) => /token=([\w-]+)/.exec(text)?.[1] ?? '';
 
 describe('mail sent by mutations, over real SMTP', () => {
-  it('delivers the invitation once, naming the tenant and expiry, with a link to the invitation', async () => {
+  it('delivers the invitation once, naming tenant and expiry, linking to it', async () => {
     const response = await gateway.graphql(
       InviteUserDocument,
       { input: { email: 'newcomer@partner.test' } },

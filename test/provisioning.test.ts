@@ -287,7 +287,7 @@ describe('setProvisioningMode', () => {
     expect(events.data?.auditEvents.totalCount).toBe(0);
   });
 
-  it('leaving SCIM revokes SCIM tokens and releases SCIM users and teams, deleting nobody', async () => {
+  it('leaving SCIM revokes tokens, releases users and teams, deletes nobody', async () => {
     const tenant = await freshTenant();
     await setMode(tenant.adminToken, 'SCIM');
     const rotated = await gateway.graphql(
@@ -336,7 +336,7 @@ describe('setProvisioningMode', () => {
     });
   });
 
-  it('lets exactly one of concurrent switches win, and the rest report CONFLICT or no change', async () => {
+  it('lets one concurrent switch win; the rest report CONFLICT or no change', async () => {
     const tenant = await freshTenant();
     await configureOidc(tenant.adminToken);
     const modes = ['SCIM', 'JIT', 'SCIM', 'JIT', 'SCIM', 'JIT'] as const;
@@ -411,7 +411,7 @@ describe('rotateScimToken', () => {
     ]);
   });
 
-  it('keeps the previous token valid for the grace period, and never more than two tokens', async () => {
+  it('keeps the previous token for the grace period, never more than two valid', async () => {
     const tenant = await freshTenant();
     await setMode(tenant.adminToken, 'SCIM');
     const rotate = () =>

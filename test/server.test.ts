@@ -91,7 +91,7 @@ describe('with the database unreachable', () => {
     expect(await response.json()).toMatchObject({ status: 'unavailable' });
   });
 
-  it('masks the failure as INTERNAL_SERVER_ERROR with the request id and logs it once', async () => {
+  it('masks the failure as INTERNAL_SERVER_ERROR with a request id, logged once', async () => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: {

@@ -138,7 +138,7 @@ describe('inviteUser', () => {
     expect(response.data?.inviteUser.user?.status).toBe('INVITED');
   });
 
-  it('refuses an email that exists in the tenant in any case with ALREADY_EXISTS on email', async () => {
+  it('refuses an email already in the tenant, in any case, with ALREADY_EXISTS', async () => {
     const tenant = await freshTenant();
     await invite(tenant, { email: 'dup@example.com' });
 
@@ -267,7 +267,7 @@ describe('deactivateUser and reactivateUser', () => {
     expect(userErrorCodes(response.data?.deactivateUser)).toEqual(['CANNOT_TARGET_SELF']);
   });
 
-  it('refuses a SCIM-sourced user with MANAGED_BY_IDP in SCIM mode, and allows it otherwise', async () => {
+  it('refuses a SCIM user with MANAGED_BY_IDP in SCIM mode, and allows it otherwise', async () => {
     const tenant = await freshTenant();
     const { user } = await member(tenant, 'synced');
     await makeScimManaged(user.id);
@@ -283,7 +283,7 @@ describe('deactivateUser and reactivateUser', () => {
     expect(userErrorCodes(scimReactivate.data?.reactivateUser)).toEqual(['MANAGED_BY_IDP']);
   });
 
-  it('lets one of two admins deactivating each other at once win; the other gets LAST_ADMIN', async () => {
+  it('lets one of two admins deactivating each other win; the other gets LAST_ADMIN', async () => {
     const tenant = await freshTenant();
     const other = await member(tenant, 'second-admin', TenantRole.ADMIN);
 
@@ -366,7 +366,7 @@ describe('deleteUser', () => {
     expect(await em().count(User, { id: user.id })).toBe(1);
   });
 
-  it('deletes a user without access; resources keep the creator email and the email is free again', async () => {
+  it('deletes a user without access; resources keep the email, which is free again', async () => {
     const tenant = await freshTenant();
     const { user } = await member(tenant, 'gone');
     const resource = await seed.resource(tenant.tenantId, 'kept', user);

@@ -103,7 +103,7 @@ export class IdentityResolutionService {
     );
   }
 
-  /** Creates a user at first sign-in where the mode allows it, and explains the refusal otherwise. */
+  /** Creates a user at first sign-in where the mode allows it; otherwise says why not. */
   private provisionStranger(
     em: EntityManager,
     tenant: Tenant,

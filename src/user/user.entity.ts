@@ -55,7 +55,8 @@ registerEnumType(UserSource, {
 @Index({
   name: 'app_user_email_prefix_idx',
   expression:
-    'create index "app_user_email_prefix_idx" on "app_user" ("tenant_id", "email" text_pattern_ops)',
+    'create index "app_user_email_prefix_idx" on "app_user" ' +
+    '("tenant_id", "email" text_pattern_ops)',
 })
 @Index({
   name: 'app_user_display_name_prefix_idx',

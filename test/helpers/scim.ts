@@ -12,7 +12,7 @@ export const SEARCH_URN = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 export interface ScimResponse {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: SCIM bodies are free-form JSON each test reads by hand.
+  // biome-ignore lint/suspicious/noExplicitAny: free-form SCIM JSON, read by hand in each test.
   body: any;
 }
 

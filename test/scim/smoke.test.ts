@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 afterAll(() => gateway?.stop());
 
-it('creates, finds, deactivates and deletes a user, and answers bad JSON with invalidSyntax', async () => {
+it('creates, finds, deactivates and deletes a user; bad JSON is invalidSyntax', async () => {
   const created = await scim.post('/Users', {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     userName: 'Alice@Example.com',

@@ -5,7 +5,7 @@ import { Migration20261203020000ScimAttributes } from './Migration20261203020000
 import { Migration20261203030000Passwords } from './Migration20261203030000Passwords';
 import { Migration20261203040000IdentityProviders } from './Migration20261203040000IdentityProviders';
 
-/** Every migration, in order. Listed explicitly so the compiled app and ts-jest load the same set. */
+/** Every migration, in order; listed so the compiled app and ts-jest load the same set. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203000000Initial', class: Migration20261203000000Initial },
   { name: 'Migration20261203010000Lifecycle', class: Migration20261203010000Lifecycle },
