@@ -29,6 +29,13 @@ const schema = z.object({
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(2_000),
   JWT_PRIVATE_KEY: z.string().optional(),
   TRUST_PROXY: z.string().optional(),
+  SIGN_IN_RETURN_URLS: z
+    .string()
+    .refine(
+      (value) => splitList(value).every(isHttpOrigin),
+      'must be a comma-separated list of http(s) origins, e.g. https://app.example.com',
+    )
+    .optional(),
   // OWASP's baseline for Argon2id: 19 MiB, 2 passes, 1 lane.
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(64).max(4_194_304).default(19_456),
   ARGON2_ITERATIONS: z.coerce.number().int().min(1).max(100).default(2),
@@ -57,6 +64,8 @@ export interface Config {
   argon2: Argon2Settings;
   /** Unset: the socket's address is the client's. A hop count, `true`, or addresses/subnets. */
   trustProxy: boolean | number | string;
+  /** Origins a browser sign-in may send its session back to (in the URL fragment). */
+  signInReturnUrls: string[];
 }
 
 /** Argon2id cost; hashes keep the parameters they were made with, so raising them is safe. */
@@ -113,12 +122,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailRetryBaseMs: raw.MAIL_RETRY_BASE_MS,
     jwtPrivateKey,
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+    signInReturnUrls: splitList(raw.SIGN_IN_RETURN_URLS ?? '').map((url) => new URL(url).origin),
     argon2: {
       memoryKib: raw.ARGON2_MEMORY_KIB,
       iterations: raw.ARGON2_ITERATIONS,
       parallelism: raw.ARGON2_PARALLELISM,
     },
   };
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function isHttpOrigin(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** Express's forms: `true`, a number of hops, or a comma-separated list of addresses. */

@@ -12,6 +12,8 @@ export interface Settings {
   invitationTtlHours: number;
   /** Express's `trust proxy`: which proxies may tell the client's address. */
   trustProxy?: Config['trustProxy'];
+  /** Origins a browser sign-in may return its session to; none means it shows the session. */
+  signInReturnUrls?: string[];
 }
 
 /** What the process builds once and every request shares. */
@@ -26,7 +28,7 @@ export interface Runtime {
 }
 
 export type RuntimeConfig = Pick<Config, 'publicUrl' | 'invitationTtlHours'> &
-  Partial<Pick<Config, 'argon2' | 'trustProxy'>>;
+  Partial<Pick<Config, 'argon2' | 'trustProxy' | 'signInReturnUrls'>>;
 
 /**
  * Without `signingKey`, access tokens are signed with a key made for this process alone, which
@@ -45,6 +47,7 @@ export function createRuntime(
       publicUrl: config.publicUrl,
       invitationTtlHours: config.invitationTtlHours,
       trustProxy: config.trustProxy,
+      signInReturnUrls: config.signInReturnUrls ?? [],
     },
     secrets,
     outbox: new MailOutbox(secrets, onMailQueued),

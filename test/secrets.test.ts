@@ -12,6 +12,7 @@ import {
   UsersDocument,
 } from './generated/graphql';
 import { type TenantFixture, TestGateway } from './helpers/gateway';
+import { secretPart } from './helpers/secret-part';
 import { Seeder } from './helpers/seed';
 
 let gateway: TestGateway;
@@ -19,7 +20,6 @@ let acme: TenantFixture;
 const secrets: Record<string, string> = {};
 
 /** The part of a token that makes it secret; its prefix and tenant id are public. */
-const secretPart = (token: string) => token.split('_').at(-1)!;
 
 async function linkToken(recipient: string): Promise<string> {
   const [message] = await gateway.orm.em.fork().find(MailMessage, { recipient });

@@ -11,6 +11,7 @@ import { ResourceCollaborator } from '../resource/resource-collaborator.entity';
 import { ScimToken } from '../scim/scim-token.entity';
 import { RefreshToken } from '../session/refresh-token.entity';
 import { SessionFamily } from '../session/session-family.entity';
+import { SamlAssertionSeen } from '../sso/saml-assertion-seen.entity';
 import { SsoConnection } from '../sso/sso-connection.entity';
 import { Team } from '../team/team.entity';
 import { TeamMembership } from '../team/team-membership.entity';
@@ -36,4 +37,5 @@ export const entities = [
   RefreshToken,
   RateLimitBucket,
   IdentityProvider,
+  SamlAssertionSeen,
 ];

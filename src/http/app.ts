@@ -14,6 +14,7 @@ import { looksLikeJwt } from '../identity-provider/idp-token.authenticator';
 import type { Runtime } from '../runtime';
 import { createScimRouter } from '../scim/scim.router';
 import { createServices, type Services } from '../services';
+import { createSignInRouter } from '../sso/sign-in.router';
 import { requestId } from './request-id';
 
 export interface AppDeps {
@@ -80,6 +81,8 @@ export async function createApp({ orm, log, runtime, httpServer }: AppDeps): Pro
   });
 
   app.use('/scim/v2/:tenantSlug', createScimRouter(orm, runtime, log));
+
+  app.use('/auth/:tenantSlug', createSignInRouter(orm, runtime, log));
 
   app.use(
     '/graphql',
