@@ -191,6 +191,41 @@ describe('OIDC browser sign-in', () => {
     expect(fragmentOf(location).get('error')).toBe('USER_DEACTIVATED');
   });
 
+  it.each(['SCIM', 'JIT', 'INVITE_ONLY'] as const)(
+    'in %s mode signs in known and invited users and refuses deactivated ones',
+    async (mode) => {
+      const tenant = await tenantWithSso(mode);
+      const admin = await account('known', { email: `admin@${tenant.slug}.test` });
+      const guest = await account('invited');
+      const leaver = await account('leaving');
+      await gateway.graphql(
+        InviteUserDocument,
+        { input: { email: guest.email } },
+        tenant.adminToken,
+      );
+      const invitedLeaver = await gateway.graphql(
+        InviteUserDocument,
+        { input: { email: leaver.email } },
+        tenant.adminToken,
+      );
+      await gateway.graphql(
+        DeactivateUserDocument,
+        { input: { userId: invitedLeaver.data!.inviteUser.user!.id } },
+        tenant.adminToken,
+      );
+
+      const known = fragmentOf((await signIn(tenant, admin, FRONTEND)).location);
+      const invited = fragmentOf((await signIn(tenant, guest, FRONTEND)).location);
+      const refused = fragmentOf((await signIn(tenant, leaver, FRONTEND)).location);
+
+      const who = async (session: URLSearchParams) =>
+        (await gateway.graphql(ViewerDocument, {}, session.get('access_token')!)).data?.viewer;
+      expect(await who(known)).toMatchObject({ id: tenant.adminId });
+      expect(await who(invited)).toMatchObject({ email: guest.email, status: 'ACTIVE' });
+      expect(refused.get('error')).toBe('USER_DEACTIVATED');
+    },
+  );
+
   it('refuses a callback whose state was tampered with, or without its state cookie', async () => {
     const tenant = await tenantWithSso('INVITE_ONLY');
     const admin = await account('admin', { email: `admin@${tenant.slug}.test` });
