@@ -142,7 +142,7 @@ describe('OIDC browser sign-in', () => {
     expect(fragmentOf(location).has('access_token')).toBe(false);
   });
 
-  it('refuses an unknown user in SCIM mode with NOT_PROVISIONED, on a page without returnTo', async () => {
+  it('refuses an unknown user in SCIM mode with NOT_PROVISIONED, on a page', async () => {
     const tenant = await tenantWithSso('SCIM');
 
     const { response } = await signIn(tenant, await account('unsynced'));
