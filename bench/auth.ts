@@ -10,7 +10,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { migrate, openOrm } from '../src/db/orm';
 import { startHttpServer } from '../src/http/server';
@@ -19,10 +18,12 @@ import type { Runtime } from '../src/runtime';
 import { createServices } from '../src/services';
 import {
   createBenchRuntime,
+  type MeasuredRow,
+  measure,
   openBenchDatabase,
   positiveIntFromEnv,
   printTable,
-  type Row,
+  runBench,
   StatementCounter,
 } from './common';
 
@@ -33,10 +34,6 @@ const QUERY = JSON.stringify({ query: '{ viewer { id } }' });
 interface Scenario {
   name: string;
   bearer: string;
-}
-
-interface AuthRow extends Row {
-  errorBodies: number;
 }
 
 /** A token issuer on loopback, publishing its public key at /jwks as a provider would. */
@@ -72,7 +69,7 @@ async function main(): Promise<void> {
       { name: 'personal access token', bearer: token },
       { name: 'identity provider JWT', bearer: jwt },
     ];
-    const rows: AuthRow[] = [];
+    const rows: MeasuredRow[] = [];
     for (const scenario of scenarios) {
       // The check also warms the JWKS cache, so the run measures cached keys.
       await checkOnce(url, scenario, adminId);
@@ -86,9 +83,9 @@ async function main(): Promise<void> {
         'autocannon shares the event loop with the server\n',
     );
     printTable(rows);
-    const failed = rows.filter((row) => row.non2xx > 0 || row.errorBodies > 0);
+    const failed = rows.filter((row) => row.non2xx > 0 || row.badBodies > 0);
     if (failed.length > 0) {
-      const names = failed.map((row) => `${row.scenario} (${row.errorBodies} with errors)`);
+      const names = failed.map((row) => `${row.scenario} (${row.badBodies} with errors)`);
       throw new Error(`Some responses failed or carried GraphQL errors: ${names.join(', ')}.`);
     }
   } finally {
@@ -179,33 +176,14 @@ async function run(
   scenario: Scenario,
   counter: StatementCounter,
   load: { duration: number; connections: number },
-): Promise<AuthRow> {
-  await counter.settle();
-  const before = counter.count;
-  const result = await autocannon({
+): Promise<MeasuredRow> {
+  return measure(scenario.name, counter, {
     url,
     ...requestOf(scenario),
     ...load,
     // A GraphQL error still comes back as HTTP 200; a cheap substring test catches it.
     verifyBody: (body) => !String(body).includes('"errors"'),
   });
-  await counter.settle();
-
-  return {
-    scenario: scenario.name,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    statementsPerRequest: (counter.count - before) / Math.max(1, result.requests.sent),
-    non2xx: result.non2xx,
-    errorBodies: result.mismatches,
-  };
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { startEmbeddedDatabase } from '../src/db/embedded';
 import { createRuntime, type Runtime } from '../src/runtime';
@@ -146,6 +147,47 @@ export interface Row {
   p99: number;
   statementsPerRequest: number;
   non2xx: number;
+}
+
+/** A row measured by `measure`, with the responses whose body the scenario refused. */
+export interface MeasuredRow extends Row {
+  badBodies: number;
+}
+
+/**
+ * Runs one autocannon load and reads its figures, counting the SQL statements sent meanwhile.
+ * In-flight statements are let settle on both sides, so each run counts only its own.
+ */
+export async function measure(
+  scenario: string,
+  counter: StatementCounter,
+  options: autocannon.Options,
+): Promise<MeasuredRow> {
+  await counter.settle();
+  const before = counter.count;
+  const result = await autocannon(options);
+  await counter.settle();
+
+  return {
+    scenario,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    statementsPerRequest: (counter.count - before) / Math.max(1, result.requests.sent),
+    non2xx: result.non2xx,
+    badBodies: result.mismatches,
+  };
+}
+
+/** Runs a benchmark's main function and exits 0, or 1 with the error's stack. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.stack : error);
+      process.exit(1);
+    },
+  );
 }
 
 export function printTable(rows: Row[]): void {

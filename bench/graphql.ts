@@ -8,7 +8,6 @@
 import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import autocannon from 'autocannon';
 import { v7 } from 'uuid';
 import { migrate, openOrm } from '../src/db/orm';
 import { encodeCursor } from '../src/graphql/pagination';
@@ -18,11 +17,13 @@ import type { Runtime } from '../src/runtime';
 import { createServices } from '../src/services';
 import {
   createBenchRuntime,
+  type MeasuredRow,
+  measure,
   openBenchDatabase,
   pgArray,
   positiveIntFromEnv,
   printTable,
-  type Row,
+  runBench,
   StatementCounter,
   startProfile,
 } from './common';
@@ -45,10 +46,6 @@ interface Scenario {
   query: string;
   variables?: Record<string, unknown>;
   expectedEdges: number;
-}
-
-interface GraphqlRow extends Row {
-  errorBodies: number;
 }
 
 async function main(): Promise<void> {
@@ -75,7 +72,7 @@ async function main(): Promise<void> {
     cleanup.unshift(() => profile.stop());
     cleanup.unshift(() => server.close(1_000));
     const target = { url: `${server.url}/graphql`, token };
-    const rows: GraphqlRow[] = [];
+    const rows: MeasuredRow[] = [];
     for (const scenario of await scenarios(orm, tenantId)) {
       await checkOnce(target, scenario);
       rows.push(await run(target, scenario, counter, { duration, connections }));
@@ -88,9 +85,9 @@ async function main(): Promise<void> {
         'autocannon shares the event loop with the server\n',
     );
     printTable(rows);
-    const failed = rows.filter((row) => row.non2xx > 0 || row.errorBodies > 0);
+    const failed = rows.filter((row) => row.non2xx > 0 || row.badBodies > 0);
     if (failed.length > 0) {
-      const names = failed.map((row) => `${row.scenario} (${row.errorBodies} with errors)`);
+      const names = failed.map((row) => `${row.scenario} (${row.badBodies} with errors)`);
       throw new Error(`Some responses failed or carried GraphQL errors: ${names.join(', ')}.`);
     }
   } finally {
@@ -234,33 +231,14 @@ async function run(
   scenario: Scenario,
   counter: StatementCounter,
   load: { duration: number; connections: number },
-): Promise<GraphqlRow> {
-  await counter.settle();
-  const before = counter.count;
-  const result = await autocannon({
+): Promise<MeasuredRow> {
+  return measure(scenario.name, counter, {
     url: target.url,
     ...requestOf(target, scenario),
     ...load,
     // A GraphQL error still comes back as HTTP 200; a cheap substring test catches it.
     verifyBody: (body) => !String(body).includes('"errors"'),
   });
-  await counter.settle();
-
-  return {
-    scenario: scenario.name,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    statementsPerRequest: (counter.count - before) / Math.max(1, result.requests.sent),
-    non2xx: result.non2xx,
-    errorBodies: result.mismatches,
-  };
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exit(1);
-  },
-);
+runBench(main);

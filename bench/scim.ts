@@ -12,7 +12,6 @@ import 'reflect-metadata';
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import autocannon from 'autocannon';
 import { v7 } from 'uuid';
 import { migrate, openOrm } from '../src/db/orm';
 import { startHttpServer } from '../src/http/server';
@@ -25,11 +24,13 @@ import { createServices } from '../src/services';
 import { ProvisioningMode } from '../src/tenant/tenant.entity';
 import {
   createBenchRuntime,
+  type MeasuredRow,
+  measure,
   openBenchDatabase,
   pgArray,
   positiveIntFromEnv,
   printTable,
-  type Row,
+  runBench,
   StatementCounter,
   startProfile,
 } from './common';
@@ -64,10 +65,6 @@ interface Scenario {
   verify(body: string): boolean;
 }
 
-interface ScimRow extends Row {
-  wrongBodies: number;
-}
-
 interface PlanCheck {
   statement: string;
   plan: string[];
@@ -100,7 +97,7 @@ async function main(): Promise<void> {
     cleanup.unshift(() => profile.stop());
     cleanup.unshift(() => server.close(1_000));
     const target = { origin: server.url, basePath: new URL(scimBaseUrl).pathname, token };
-    const rows: ScimRow[] = [];
+    const rows: MeasuredRow[] = [];
     for (const scenario of scenarios(connections)) {
       await checkOnce(target, scenario);
       rows.push(await run(target, scenario, counter, duration));
@@ -114,9 +111,9 @@ async function main(): Promise<void> {
     );
     printTable(rows);
     const indexed = printPlans(plans);
-    const failed = rows.filter((row) => row.non2xx > 0 || row.wrongBodies > 0);
+    const failed = rows.filter((row) => row.non2xx > 0 || row.badBodies > 0);
     if (failed.length > 0) {
-      const names = failed.map((row) => `${row.scenario} (${row.wrongBodies} wrong bodies)`);
+      const names = failed.map((row) => `${row.scenario} (${row.badBodies} wrong bodies)`);
       throw new Error(`Some responses failed or answered wrongly: ${names.join(', ')}.`);
     }
     if (!indexed) {
@@ -305,10 +302,8 @@ async function run(
   scenario: Scenario,
   counter: StatementCounter,
   duration: number,
-): Promise<ScimRow> {
-  await counter.settle();
-  const before = counter.count;
-  const result = await autocannon({
+): Promise<MeasuredRow> {
+  return measure(scenario.name, counter, {
     url: target.origin,
     connections: scenario.connections,
     duration,
@@ -328,23 +323,6 @@ async function run(
     ],
     verifyBody: (body) => scenario.verify(String(body)),
   });
-  await counter.settle();
-
-  return {
-    scenario: scenario.name,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    statementsPerRequest: (counter.count - before) / Math.max(1, result.requests.sent),
-    non2xx: result.non2xx,
-    wrongBodies: result.mismatches,
-  };
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exit(1);
-  },
-);
+runBench(main);
