@@ -6,10 +6,14 @@ import type { Tenant } from '../tenant/tenant.entity';
 import { type TenantRole, User, UserStatus } from '../user/user.entity';
 import { AccessToken } from './access-token.entity';
 import type { Actor } from './actor';
-import { hashesEqual, hashToken, issueToken, parseToken } from './secret-token';
+import {
+  hashesEqual,
+  hashToken,
+  issueToken,
+  LAST_USED_RESOLUTION_MS,
+  parseToken,
+} from './secret-token';
 
-/** `lastUsedAt` is advisory; writing it on every request would turn reads into writes. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 const MAX_NAME_LENGTH = 100;
 
 interface TokenRow {

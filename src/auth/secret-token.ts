@@ -44,3 +44,9 @@ export function hashesEqual(a: string, b: string): boolean {
 
   return left.length === right.length && timingSafeEqual(left, right);
 }
+
+/**
+ * `lastUsedAt` of a bearer token is advisory: written at most once a minute, so authenticating
+ * stays a read rather than turning every request into a write.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;

@@ -44,3 +44,7 @@ export function splitRow(
 
   return [own, rest];
 }
+
+/** `?, ?, …` for an `in (…)` list of these values, bound as parameters. */
+export const placeholders = (values: readonly unknown[]): string =>
+  values.map(() => '?').join(', ');

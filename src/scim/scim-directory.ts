@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupBy } from '../common/group-by';
 import { isUuid } from '../common/ids';
-import { readRows } from '../db/read-model';
+import { placeholders, readRows } from '../db/read-model';
 import { Team } from '../team/team.entity';
 import { User } from '../user/user.entity';
 import { type FilterSchema, ScimFilterError, translateFilter } from './filter';
@@ -67,7 +67,7 @@ export class ScimDirectory {
       await this.em.getConnection().execute(
         `select tm.team_id, u.id, u.email, u.display_name
          from "team_membership" tm join "app_user" u on u.id = tm.user_id
-         where tm.tenant_id = ? and tm.team_id in (${teamIds.map(() => '?').join(', ')})
+         where tm.tenant_id = ? and tm.team_id in (${placeholders(teamIds)})
          order by u.id`,
         [tenantId, ...teamIds],
       );

@@ -2,7 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { userActor } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { requireAdmin } from '../auth/permissions';
-import { hashesEqual, hashToken, issueToken, parseToken } from '../auth/secret-token';
+import {
+  hashesEqual,
+  hashToken,
+  issueToken,
+  LAST_USED_RESOLUTION_MS,
+  parseToken,
+} from '../auth/secret-token';
 import { DomainError, UserErrorCode } from '../common/errors';
 import type { IdpPrincipal } from '../idp/idp-principal';
 import type { ServiceDeps } from '../services';
@@ -18,9 +24,6 @@ export interface RotatedScimToken {
   scimBaseUrl: string;
   scimToken: ScimToken;
 }
-
-/** `lastUsedAt` is advisory; writing it on every SCIM call would double the writes. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface ScimCaller {
   tenant: Tenant;

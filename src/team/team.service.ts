@@ -7,7 +7,7 @@ import { requireAdmin } from '../auth/permissions';
 import { DomainError, UserErrorCode } from '../common/errors';
 import { groupBy } from '../common/group-by';
 import { isUuid } from '../common/ids';
-import { readRows, splitRow } from '../db/read-model';
+import { placeholders, readRows, splitRow } from '../db/read-model';
 import { type Page, type PageRequest, toPage } from '../graphql/pagination';
 import { ResourceCollaborator } from '../resource/resource-collaborator.entity';
 import type { ServiceDeps } from '../services';
@@ -314,8 +314,6 @@ export class TeamService {
     return new Map([...grouped].map(([teamId, list]) => [teamId, list.map((e) => e.user)]));
   }
 }
-
-const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
 
 const teamTarget = (team: Team): AuditTarget => ({ type: 'team', id: team.id, display: team.name });
 
